@@ -1,0 +1,227 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build steps behind `make demo` and `make check`. Each step prints one line;
+# the full output of every step goes to $FDBOX_CACHE/logs/<step>.log.
+#
+# Usage: fdbox-build.sh STEP...
+#   deps      install the Debian packages the build and the VM need
+#   fetch     fetch and unpack the pristine base tree (once)
+#   sync      overlay our files and patches onto the build source tree
+#   config    tinyconfig + our fragment, checked option by option
+#   kernel    build bzImage and install UAPI headers
+#   nolu      compile-test the driver with LIVEUPDATE=n and KEXEC_HANDOVER=n
+#   lint      checkpatch --strict, kernel-doc, W=1 on our files
+#   all       deps fetch sync config kernel
+#
+# Environment: FDBOX_CACHE (default ~/.cache/fdbox), JOBS (default nproc),
+# DEBUG=1 selects the debug kernel variant (own build directory).
+
+set -euo pipefail
+
+repo=$(realpath "$(dirname "$0")/..")
+cache=${FDBOX_CACHE:-$HOME/.cache/fdbox}
+jobs=${JOBS:-$(nproc)}
+variant=build
+[ "${DEBUG:-0}" = 1 ] && variant=build-debug
+pristine=$cache/linux-7.3
+src=$cache/src
+obj=$cache/$variant
+logs=$cache/logs
+fragment=$repo/tools/testing/selftests/fdbox/config
+debug_fragment=$repo/tools/testing/selftests/fdbox/config.debug
+
+export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache}
+export KBUILD_BUILD_TIMESTAMP=fdbox
+export KBUILD_BUILD_USER=fdbox
+export KBUILD_BUILD_HOST=fdbox
+
+mkdir -p "$cache" "$logs"
+
+# Debian packages: what the build, the tests and the VM need.
+packages="gcc make flex bison bc libelf-dev libssl-dev cpio dwarves
+	  qemu-system-x86 kexec-tools libfdt-dev busybox-static ccache perl
+	  python3 git patch diffutils xz-utils"
+
+step() {
+	local name=$1
+	shift
+	local t0=$SECONDS
+	printf '==> %-8s ' "$name"
+	local rc=0
+
+	# A subshell outside any condition, so that set -e holds inside it.
+	set +e
+	(set -e; "$@") > "$logs/$name.log" 2>&1
+	rc=$?
+	set -e
+	if [ $rc -eq 0 ]; then
+		printf 'ok (%ds)\n' $((SECONDS - t0))
+	else
+		printf 'FAILED (%ds), log: %s\n' $((SECONDS - t0)) "$logs/$name.log"
+		tail -n 40 "$logs/$name.log" | sed 's/^/    /'
+		exit 1
+	fi
+}
+
+kmake() {
+	make -C "$src" O="$1" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
+		-j"$jobs" "${@:2}"
+}
+
+do_deps() {
+	local missing=() p
+	for p in $packages; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	if [ ${#missing[@]} -eq 0 ]; then
+		echo "all packages present"
+		return
+	fi
+	echo "installing: ${missing[*]}"
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		"${missing[@]}"
+}
+
+do_fetch() {
+	"$repo/devtools/fetch-kernel.sh" "$cache"
+}
+
+do_sync() {
+	"$repo/devtools/sync-tree.sh" "$repo" "$pristine" "$src"
+}
+
+# Configure objdir $1 from tinyconfig plus fragments $2..., in a scratch
+# directory; the real .config is replaced only if it changed, so an unchanged
+# configuration never causes a rebuild.
+configure() {
+	local dir=$1 cfg=$1.cfg frag opt val
+	shift
+	mkdir -p "$dir" "$cfg"
+	kmake "$cfg" tinyconfig
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" "$@"
+	kmake "$cfg" olddefconfig
+
+	for frag in "$@"; do
+		while IFS= read -r line; do
+			case "$line" in
+			CONFIG_*=*)
+				opt=${line%%=*}
+				val=${line#*=}
+				grep -qx "$opt=$val" "$cfg/.config" || {
+					echo "config: $opt=$val from $frag is not set" \
+					     "after olddefconfig (unmet dependency?)"
+					return 1
+				}
+				;;
+			"# CONFIG_"*" is not set")
+				opt=${line#\# }
+				opt=${opt%% *}
+				if grep -q "^$opt=" "$cfg/.config"; then
+					echo "config: $opt from $frag should be off"
+					return 1
+				fi
+				;;
+			esac
+		done < "$frag"
+	done
+
+	if ! cmp -s "$cfg/.config" "$dir/.config"; then
+		cp "$cfg/.config" "$dir/.config"
+		echo "configuration changed"
+	fi
+}
+
+do_config() {
+	local frags=("$fragment")
+	[ "$variant" = build-debug ] && frags+=("$debug_fragment")
+	configure "$obj" "${frags[@]}"
+}
+
+do_kernel() {
+	kmake "$obj" olddefconfig
+	kmake "$obj" bzImage
+	kmake "$obj" headers
+	ls -l "$obj/arch/x86/boot/bzImage"
+}
+
+# FDBox must build as plain fd parking, without KHO and LUO.
+do_nolu() {
+	local dir=$cache/build-nolu frag=$cache/config-nolu
+	grep -v -E 'KEXEC_HANDOVER|LIVEUPDATE' "$fragment" > "$frag"
+	printf '# CONFIG_KEXEC_HANDOVER is not set\n# CONFIG_LIVEUPDATE is not set\n' >> "$frag"
+	configure "$dir" "$frag"
+	kmake "$dir" olddefconfig
+	rm -f "$dir/drivers/misc/fdbox.o"
+	kmake "$dir" W=1 drivers/misc/fdbox.o 2>&1 | tee "$dir/w1.log"
+	! grep -E 'warning:|error:' "$dir/w1.log"
+}
+
+# Our files, as they sit in the kernel tree.
+our_files() {
+	(cd "$repo" && git ls-files -co --exclude-standard -- \
+		drivers include kernel mm tools/fdbox tools/testing/selftests/fdbox) |
+		grep -E '\.(c|h)$'
+}
+
+do_lint() {
+	local f fail=0 out
+
+	for f in $(our_files) "$repo"/patches/*.patch; do
+		f=${f#"$repo"/}
+		case "$f" in
+		patches/*) out=$(cd "$src" && scripts/checkpatch.pl --strict --no-tree \
+				   --terse "$repo/$f" 2>&1) || true ;;
+		*) out=$(cd "$src" && scripts/checkpatch.pl --strict --terse \
+			 --no-summary -f "$f" 2>&1) || true ;;
+		esac
+		if [ -n "$out" ] && ! grep -q 'total: 0 errors, 0 warnings, 0 checks' <<< "$out"; then
+			echo "checkpatch: $f"
+			echo "$out"
+			fail=1
+		fi
+	done
+
+	for f in $(our_files | grep -v '^tools/'); do
+		out=$("$src/scripts/kernel-doc" -none -Wall "$src/$f" 2>&1)
+		if [ -n "$out" ]; then
+			echo "kernel-doc: $f"
+			echo "$out"
+			fail=1
+		fi
+	done
+
+	# W=1 on our objects, in a scratch objdir with the main configuration so
+	# that the main build is not relinked.
+	configure "$cache/build-w1" "$fragment" > /dev/null
+	kmake "$cache/build-w1" olddefconfig > /dev/null
+	for f in $(our_files | grep '\.c$' | grep -v '^tools/'); do
+		rm -f "$cache/build-w1/${f%.c}.o"
+		out=$(kmake "$cache/build-w1" W=1 "${f%.c}.o" 2>&1 |
+		      grep -E 'warning:|error:' || true)
+		if [ -n "$out" ]; then
+			echo "W=1: $f"
+			echo "$out"
+			fail=1
+		fi
+	done
+	echo "lint done"
+	return $fail
+}
+
+for s in "$@"; do
+	case "$s" in
+	deps)	step deps do_deps ;;
+	fetch)	step fetch do_fetch ;;
+	sync)	step sync do_sync ;;
+	config)	step config do_config ;;
+	kernel)	step build do_kernel ;;
+	nolu)	step nolu do_nolu ;;
+	lint)	step lint do_lint ;;
+	all)	step deps do_deps; step fetch do_fetch; step sync do_sync
+		step config do_config; step build do_kernel ;;
+	*)	echo "unknown step $s" >&2; exit 2 ;;
+	esac
+done

@@ -1,0 +1,681 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * FDBox: named boxes of file descriptors held by the kernel.
+ */
+
+/**
+ * DOC: FDBox
+ *
+ * FDBox lets userspace hand file descriptors to the kernel, by name, and take
+ * them back later. Descriptors are kept in named boxes:
+ *
+ * - The control device ``/dev/fdbox/fdbox`` creates and deletes boxes
+ *   (``FDBOX_CREATE_BOX``, ``FDBOX_DELETE_BOX``, both need CAP_SYS_ADMIN).
+ * - Each box is a character device ``/dev/fdbox/<box>``, mode 0600 and owned
+ *   by root when created. ``FDBOX_PUT_FD`` moves a descriptor into the box
+ *   under a name, ``FDBOX_GET_FD`` moves it back out as a new close-on-exec
+ *   descriptor, ``FDBOX_SEAL`` and ``FDBOX_UNSEAL`` freeze and thaw the box.
+ * - A box lives until it is deleted; it does not depend on the process that
+ *   created or filled it.
+ *
+ * Only files whose type has a registered &struct fdbox_file_handler may be
+ * put in a box; memfds are the first such type.
+ *
+ * Locking:
+ *
+ * - ``fdbox_lock`` protects the tree of boxes and their creation and
+ *   deletion.
+ * - ``box->lock`` protects a box's entries and its sealed and deleted
+ *   state.
+ * - ``fdbox_handlers_rwsem`` protects the list of file handlers. It is only
+ *   taken on its own.
+ *
+ * Lock order: ``fdbox_lock`` -> ``box->lock``.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/cdev.h>
+#include <linux/cleanup.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/fdbox.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/init.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rbtree.h>
+#include <linux/rwsem.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+/* How many boxes may exist at the same time. */
+#define FDBOX_MAX_BOXES		4096
+
+/**
+ * struct fdbox - A box of named file descriptors.
+ * @dev:     The box's device, /dev/fdbox/<name>. Its name is the box name and
+ *           its reference count the box's.
+ * @cdev:    The character device behind @dev.
+ * @node:    Link in the tree of boxes, by name. Protected by fdbox_lock.
+ * @lock:    Protects the fields below.
+ * @entries: Tree of &struct fdbox_entry, by name.
+ * @sealed:  No entry may be put or taken.
+ * @deleted: The box was deleted; open files on its device see -ENODEV.
+ */
+struct fdbox {
+	struct device dev;
+	struct cdev cdev;
+	struct rb_node node;
+	struct mutex lock;
+	struct rb_root entries;
+	bool sealed;
+	bool deleted;
+};
+
+/**
+ * struct fdbox_entry - A file held in a box.
+ * @node:    Link in the box's tree of entries.
+ * @file:    The file. The entry holds a reference.
+ * @handler: The handler of the file's type. The entry holds a reference to
+ *           its module.
+ * @name:    The entry's name.
+ */
+struct fdbox_entry {
+	struct rb_node node;
+	struct file *file;
+	const struct fdbox_file_handler *handler;
+	char name[];
+};
+
+static DEFINE_MUTEX(fdbox_lock);
+static struct rb_root fdbox_boxes = RB_ROOT;
+static DEFINE_IDA(fdbox_minors);
+static dev_t fdbox_devt;
+
+static LIST_HEAD(fdbox_handlers);
+static DECLARE_RWSEM(fdbox_handlers_rwsem);
+
+static char *fdbox_devnode(const struct device *dev, umode_t *mode)
+{
+	if (mode)
+		*mode = 0600;
+	return kasprintf(GFP_KERNEL, "fdbox/%s", dev_name(dev));
+}
+
+static const struct class fdbox_class = {
+	.name = "fdbox",
+	.devnode = fdbox_devnode,
+};
+
+/*
+ * A name is NUL-terminated inside FDBOX_NAME_LEN bytes, not empty, and has
+ * no '/'.
+ */
+static int fdbox_check_name(const u8 *uname)
+{
+	const char *name = (const char *)uname;
+	size_t len = strnlen(name, FDBOX_NAME_LEN);
+
+	if (!len || len == FDBOX_NAME_LEN)
+		return -EINVAL;
+	if (memchr(name, '/', len))
+		return -EINVAL;
+	return 0;
+}
+
+/* A box name also must not shadow the control device or a directory. */
+static int fdbox_check_box_name(const u8 *uname)
+{
+	const char *name = (const char *)uname;
+	int err;
+
+	err = fdbox_check_name(uname);
+	if (err)
+		return err;
+	if (!strcmp(name, "fdbox") || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	return 0;
+}
+
+static struct fdbox *fdbox_from_node(const struct rb_node *node)
+{
+	return rb_entry(node, struct fdbox, node);
+}
+
+static int fdbox_box_cmp_key(const void *key, const struct rb_node *node)
+{
+	return strcmp(key, dev_name(&fdbox_from_node(node)->dev));
+}
+
+static bool fdbox_box_less(struct rb_node *a, const struct rb_node *b)
+{
+	return strcmp(dev_name(&fdbox_from_node(a)->dev),
+		      dev_name(&fdbox_from_node(b)->dev)) < 0;
+}
+
+static struct fdbox *fdbox_find_box(const u8 *name)
+{
+	struct rb_node *node;
+
+	lockdep_assert_held(&fdbox_lock);
+	node = rb_find(name, &fdbox_boxes, fdbox_box_cmp_key);
+	return node ? fdbox_from_node(node) : NULL;
+}
+
+static struct fdbox_entry *fdbox_entry_from_node(const struct rb_node *node)
+{
+	return rb_entry(node, struct fdbox_entry, node);
+}
+
+static int fdbox_entry_cmp_key(const void *key, const struct rb_node *node)
+{
+	return strcmp(key, fdbox_entry_from_node(node)->name);
+}
+
+static int fdbox_entry_cmp(struct rb_node *a, const struct rb_node *b)
+{
+	return strcmp(fdbox_entry_from_node(a)->name,
+		      fdbox_entry_from_node(b)->name);
+}
+
+/*
+ * Find the handler for @file and pin its module. Returns NULL if no handler
+ * accepts the file.
+ */
+static const struct fdbox_file_handler *fdbox_get_handler(struct file *file)
+{
+	struct fdbox_file_handler *handler;
+
+	guard(rwsem_read)(&fdbox_handlers_rwsem);
+	list_for_each_entry(handler, &fdbox_handlers, list) {
+		if (handler->ops->can_box(handler, file) &&
+		    try_module_get(handler->owner))
+			return handler;
+	}
+	return NULL;
+}
+
+static void fdbox_free_entry(struct fdbox_entry *entry)
+{
+	fput(entry->file);
+	module_put(entry->handler->owner);
+	kfree(entry);
+}
+
+/* Call the seal or unseal hook of one entry. */
+static int fdbox_entry_seal(const struct fdbox_entry *entry, bool seal)
+{
+	const struct fdbox_file_handler *handler = entry->handler;
+	int (*hook)(const struct fdbox_file_handler *handler, struct file *file);
+
+	hook = seal ? handler->ops->seal : handler->ops->unseal;
+	return hook ? hook(handler, entry->file) : 0;
+}
+
+/*
+ * Seal or unseal every entry of @box. If one hook fails, the entries already
+ * done are rolled back and the box is left as it was.
+ */
+static int fdbox_set_sealed(struct fdbox *box, bool seal)
+{
+	struct rb_node *node, *failed;
+	int err = 0;
+
+	lockdep_assert_held(&box->lock);
+
+	for (node = rb_first(&box->entries); node; node = rb_next(node)) {
+		err = fdbox_entry_seal(fdbox_entry_from_node(node), seal);
+		if (err)
+			break;
+	}
+	if (!err) {
+		box->sealed = seal;
+		return 0;
+	}
+
+	failed = node;
+	for (node = rb_prev(failed); node; node = rb_prev(node)) {
+		struct fdbox_entry *entry = fdbox_entry_from_node(node);
+
+		if (fdbox_entry_seal(entry, !seal))
+			dev_warn(&box->dev, "cannot roll back %s of entry %s\n",
+				 seal ? "seal" : "unseal", entry->name);
+	}
+	return err;
+}
+
+static void fdbox_box_release(struct device *dev)
+{
+	struct fdbox *box = container_of(dev, struct fdbox, dev);
+
+	ida_free(&fdbox_minors, MINOR(dev->devt));
+	mutex_destroy(&box->lock);
+	kfree(box);
+}
+
+static int fdbox_box_open(struct inode *inode, struct file *file)
+{
+	struct fdbox *box = container_of(inode->i_cdev, struct fdbox, cdev);
+
+	get_device(&box->dev);
+	file->private_data = box;
+	return nonseekable_open(inode, file);
+}
+
+static int fdbox_box_file_release(struct inode *inode, struct file *file)
+{
+	struct fdbox *box = file->private_data;
+
+	put_device(&box->dev);
+	return 0;
+}
+
+/* Largest argument of any FDBox ioctl. */
+union fdbox_ucmd_buffer {
+	struct fdbox_create_box create;
+	struct fdbox_delete_box delete;
+	struct fdbox_put_fd put;
+	struct fdbox_get_fd get;
+};
+
+/**
+ * struct fdbox_ioctl_op - One ioctl of a FDBox device.
+ * @cmd:     The ioctl command.
+ * @size:    Size of its argument, copied in before @execute; 0 for none.
+ * @admin:   Needs CAP_SYS_ADMIN.
+ * @execute: Carries out the ioctl on the copied argument.
+ */
+struct fdbox_ioctl_op {
+	unsigned int cmd;
+	unsigned int size;
+	bool admin;
+	int (*execute)(struct file *filp, void *arg);
+};
+
+#define FDBOX_IOCTL_OP(_ioctl, _fn, _size, _admin)			\
+	[_IOC_NR(_ioctl) - FDBOX_BASE] = {				\
+		.cmd = _ioctl,						\
+		.size = (_size) +					\
+			BUILD_BUG_ON_ZERO(sizeof(union fdbox_ucmd_buffer) < \
+					  (_size)),			\
+		.admin = _admin,					\
+		.execute = _fn,						\
+	}
+
+/*
+ * Both devices share the FDBox ioctl numbering; a command that belongs to the
+ * other device, or to no one, is -ENOTTY.
+ */
+static long fdbox_dispatch(const struct fdbox_ioctl_op *ops, size_t nr_ops,
+			   struct file *filp, unsigned int cmd,
+			   unsigned long arg)
+{
+	const struct fdbox_ioctl_op *op;
+	union fdbox_ucmd_buffer buf;
+	unsigned int nr = _IOC_NR(cmd);
+
+	if (_IOC_TYPE(cmd) != FDBOX_TYPE || nr - FDBOX_BASE >= nr_ops)
+		return -ENOTTY;
+	op = &ops[nr - FDBOX_BASE];
+	if (!op->execute || op->cmd != cmd)
+		return -ENOTTY;
+	if (op->admin && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (op->size && copy_from_user(&buf, (void __user *)arg, op->size))
+		return -EFAULT;
+	return op->execute(filp, &buf);
+}
+
+static int fdbox_put_fd(struct file *filp, void *argp)
+{
+	struct fdbox *box = filp->private_data;
+	const struct fdbox_file_handler *handler;
+	struct fdbox_put_fd *arg = argp;
+	struct fdbox_entry *entry;
+	size_t len;
+	int err;
+
+	if (arg->flags || arg->pad)
+		return -EINVAL;
+	err = fdbox_check_name(arg->name);
+	if (err)
+		return err;
+
+	struct file *file __free(fput) = fget(arg->fd);
+	if (!file)
+		return -EBADF;
+
+	handler = fdbox_get_handler(file);
+	if (!handler)
+		return -EOPNOTSUPP;
+
+	len = strlen((const char *)arg->name) + 1;
+	entry = kmalloc(struct_size(entry, name, len), GFP_KERNEL_ACCOUNT);
+	if (!entry) {
+		module_put(handler->owner);
+		return -ENOMEM;
+	}
+	memcpy(entry->name, arg->name, len);
+	entry->handler = handler;
+
+	scoped_guard(mutex, &box->lock) {
+		if (box->deleted)
+			err = -ENODEV;
+		else if (box->sealed)
+			err = -EBUSY;
+		else if (rb_find_add(&entry->node, &box->entries,
+				     fdbox_entry_cmp))
+			err = -EEXIST;
+		else
+			entry->file = no_free_ptr(file);
+	}
+	if (err) {
+		module_put(handler->owner);
+		kfree(entry);
+		return err;
+	}
+
+	/*
+	 * The box holds the file now: take it out of the caller's table, as
+	 * close(2) would.
+	 */
+	close_fd(arg->fd);
+	return 0;
+}
+
+static int fdbox_get_fd(struct file *filp, void *argp)
+{
+	struct fdbox *box = filp->private_data;
+	struct fdbox_get_fd *arg = argp;
+	struct fdbox_entry *entry;
+	struct rb_node *node;
+	int err;
+
+	if (arg->flags)
+		return -EINVAL;
+	err = fdbox_check_name(arg->name);
+	if (err)
+		return err;
+
+	guard(mutex)(&box->lock);
+	if (box->deleted)
+		return -ENODEV;
+	if (box->sealed)
+		return -EBUSY;
+	node = rb_find(arg->name, &box->entries, fdbox_entry_cmp_key);
+	if (!node)
+		return -ENOENT;
+	entry = fdbox_entry_from_node(node);
+
+	FD_PREPARE(fdf, O_CLOEXEC, get_file(entry->file));
+	if (fdf.err)
+		return fdf.err;
+
+	rb_erase(&entry->node, &box->entries);
+	fdbox_free_entry(entry);
+	return fd_publish(fdf);
+}
+
+static int fdbox_seal(struct file *filp, void *argp)
+{
+	struct fdbox *box = filp->private_data;
+
+	guard(mutex)(&box->lock);
+	if (box->deleted)
+		return -ENODEV;
+	if (box->sealed)
+		return -EBUSY;
+	return fdbox_set_sealed(box, true);
+}
+
+static int fdbox_unseal(struct file *filp, void *argp)
+{
+	struct fdbox *box = filp->private_data;
+
+	guard(mutex)(&box->lock);
+	if (box->deleted)
+		return -ENODEV;
+	if (!box->sealed)
+		return -EINVAL;
+	return fdbox_set_sealed(box, false);
+}
+
+static const struct fdbox_ioctl_op fdbox_box_ioctl_ops[] = {
+	FDBOX_IOCTL_OP(FDBOX_PUT_FD, fdbox_put_fd,
+		       sizeof(struct fdbox_put_fd), false),
+	FDBOX_IOCTL_OP(FDBOX_GET_FD, fdbox_get_fd,
+		       sizeof(struct fdbox_get_fd), false),
+	FDBOX_IOCTL_OP(FDBOX_SEAL, fdbox_seal, 0, false),
+	FDBOX_IOCTL_OP(FDBOX_UNSEAL, fdbox_unseal, 0, false),
+};
+
+static long fdbox_box_ioctl(struct file *filp, unsigned int cmd,
+			    unsigned long arg)
+{
+	return fdbox_dispatch(fdbox_box_ioctl_ops,
+			      ARRAY_SIZE(fdbox_box_ioctl_ops), filp, cmd, arg);
+}
+
+static const struct file_operations fdbox_box_fops = {
+	.owner = THIS_MODULE,
+	.open = fdbox_box_open,
+	.release = fdbox_box_file_release,
+	.unlocked_ioctl = fdbox_box_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static int fdbox_create_box(struct file *filp, void *argp)
+{
+	struct fdbox_create_box *arg = argp;
+	struct fdbox *box;
+	int minor, err;
+
+	if (arg->flags)
+		return -EINVAL;
+	err = fdbox_check_box_name(arg->name);
+	if (err)
+		return err;
+
+	guard(mutex)(&fdbox_lock);
+	if (fdbox_find_box(arg->name))
+		return -EEXIST;
+
+	minor = ida_alloc_max(&fdbox_minors, FDBOX_MAX_BOXES - 1, GFP_KERNEL);
+	if (minor < 0)
+		return minor;
+
+	box = kzalloc(sizeof(*box), GFP_KERNEL);
+	if (!box) {
+		ida_free(&fdbox_minors, minor);
+		return -ENOMEM;
+	}
+	mutex_init(&box->lock);
+	box->entries = RB_ROOT;
+
+	/* From here on, put_device() frees the box and its minor. */
+	device_initialize(&box->dev);
+	box->dev.class = &fdbox_class;
+	box->dev.devt = MKDEV(MAJOR(fdbox_devt), minor);
+	box->dev.release = fdbox_box_release;
+	err = dev_set_name(&box->dev, "%s", arg->name);
+	if (err)
+		goto err_put;
+
+	cdev_init(&box->cdev, &fdbox_box_fops);
+	box->cdev.owner = THIS_MODULE;
+	err = cdev_device_add(&box->cdev, &box->dev);
+	if (err)
+		goto err_put;
+
+	rb_add(&box->node, &fdbox_boxes, fdbox_box_less);
+	return 0;
+
+err_put:
+	put_device(&box->dev);
+	return err;
+}
+
+static int fdbox_delete_box(struct file *filp, void *argp)
+{
+	struct fdbox_delete_box *arg = argp;
+	struct fdbox_entry *entry, *tmp;
+	struct fdbox *box;
+	int err;
+
+	if (arg->flags)
+		return -EINVAL;
+	err = fdbox_check_box_name(arg->name);
+	if (err)
+		return err;
+
+	guard(mutex)(&fdbox_lock);
+	box = fdbox_find_box(arg->name);
+	if (!box)
+		return -ENOENT;
+
+	scoped_guard(mutex, &box->lock) {
+		if (box->sealed)
+			return -EBUSY;
+		box->deleted = true;
+		rbtree_postorder_for_each_entry_safe(entry, tmp, &box->entries,
+						     node)
+			fdbox_free_entry(entry);
+		box->entries = RB_ROOT;
+	}
+
+	rb_erase(&box->node, &fdbox_boxes);
+	cdev_device_del(&box->cdev, &box->dev);
+	put_device(&box->dev);
+	return 0;
+}
+
+static const struct fdbox_ioctl_op fdbox_ctl_ioctl_ops[] = {
+	FDBOX_IOCTL_OP(FDBOX_CREATE_BOX, fdbox_create_box,
+		       sizeof(struct fdbox_create_box), true),
+	FDBOX_IOCTL_OP(FDBOX_DELETE_BOX, fdbox_delete_box,
+		       sizeof(struct fdbox_delete_box), true),
+};
+
+static long fdbox_ctl_ioctl(struct file *filp, unsigned int cmd,
+			    unsigned long arg)
+{
+	return fdbox_dispatch(fdbox_ctl_ioctl_ops,
+			      ARRAY_SIZE(fdbox_ctl_ioctl_ops), filp, cmd, arg);
+}
+
+static const struct file_operations fdbox_ctl_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = fdbox_ctl_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice fdbox_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "fdbox",
+	.nodename = "fdbox/fdbox",
+	.mode = 0666,
+	.fops = &fdbox_ctl_fops,
+};
+
+/**
+ * fdbox_register_handler() - Allow a file type to be put in boxes.
+ * @handler: The handler. Must stay valid until unregistered; its @name,
+ *           @ops and @ops->can_box must be set.
+ *
+ * Handlers are asked in registration order; the first whose can_box()
+ * accepts a file owns it while it is in a box.
+ *
+ * Context: Process context; takes a sleeping lock.
+ * Return: 0 on success, -EINVAL if the handler is incomplete, -EEXIST if a
+ * handler of the same name is registered.
+ */
+int fdbox_register_handler(struct fdbox_file_handler *handler)
+{
+	struct fdbox_file_handler *h;
+
+	if (!handler->name || !handler->ops || !handler->ops->can_box)
+		return -EINVAL;
+
+	guard(rwsem_write)(&fdbox_handlers_rwsem);
+	list_for_each_entry(h, &fdbox_handlers, list) {
+		if (!strcmp(h->name, handler->name))
+			return -EEXIST;
+	}
+	list_add_tail(&handler->list, &fdbox_handlers);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(fdbox_register_handler);
+
+/**
+ * fdbox_unregister_handler() - Stop accepting a file type in boxes.
+ * @handler: A handler registered with fdbox_register_handler().
+ *
+ * Files already in boxes keep their handler: its module stays pinned until
+ * the last of them leaves its box.
+ *
+ * Context: Process context; takes a sleeping lock.
+ */
+void fdbox_unregister_handler(struct fdbox_file_handler *handler)
+{
+	guard(rwsem_write)(&fdbox_handlers_rwsem);
+	list_del_init(&handler->list);
+}
+EXPORT_SYMBOL_GPL(fdbox_unregister_handler);
+
+/* memfd: an unlinked shmem file. Hugetlb memfds are not supported. */
+static bool fdbox_memfd_can_box(const struct fdbox_file_handler *handler,
+				struct file *file)
+{
+	return shmem_file(file) && !file_inode(file)->i_nlink;
+}
+
+static const struct fdbox_file_ops fdbox_memfd_ops = {
+	.can_box = fdbox_memfd_can_box,
+};
+
+static struct fdbox_file_handler fdbox_memfd_handler = {
+	.name = "memfd",
+	.ops = &fdbox_memfd_ops,
+	.owner = THIS_MODULE,
+};
+
+static int __init fdbox_init(void)
+{
+	int err;
+
+	err = alloc_chrdev_region(&fdbox_devt, 0, FDBOX_MAX_BOXES, "fdbox");
+	if (err)
+		return err;
+
+	err = class_register(&fdbox_class);
+	if (err)
+		goto err_chrdev;
+
+	err = fdbox_register_handler(&fdbox_memfd_handler);
+	if (err)
+		goto err_class;
+
+	err = misc_register(&fdbox_misc);
+	if (err)
+		goto err_handler;
+
+	return 0;
+
+err_handler:
+	fdbox_unregister_handler(&fdbox_memfd_handler);
+err_class:
+	class_unregister(&fdbox_class);
+err_chrdev:
+	unregister_chrdev_region(fdbox_devt, FDBOX_MAX_BOXES);
+	pr_err("cannot initialize: %pe\n", ERR_PTR(err));
+	return err;
+}
+device_initcall(fdbox_init);

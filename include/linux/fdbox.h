@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * FDBox: named boxes of file descriptors held by the kernel.
+ *
+ * In-kernel API for the file types that may be put in a box.
+ */
+#ifndef _LINUX_FDBOX_H
+#define _LINUX_FDBOX_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+#include <uapi/linux/fdbox.h>
+
+struct file;
+struct module;
+struct fdbox_file_handler;
+
+/**
+ * struct fdbox_file_ops - Callbacks of a file type that may be boxed.
+ * @can_box: Required. Returns true if @file is of this handler's type and
+ *           may be put in a box. Called without box locks held; must not
+ *           sleep for long.
+ * @seal:    Optional. Called for every entry of a box when the box is
+ *           sealed, under the box lock. A non-zero return refuses the seal:
+ *           the entries already sealed are unsealed again and the error is
+ *           returned to userspace.
+ * @unseal:  Optional. Called for every entry of a sealed box when it is
+ *           unsealed, under the box lock. A non-zero return refuses the
+ *           unseal: the entries already unsealed are sealed again.
+ *
+ * All callbacks get the handler that owns the entry and the entry's file.
+ */
+struct fdbox_file_ops {
+	bool (*can_box)(const struct fdbox_file_handler *handler,
+			struct file *file);
+	int (*seal)(const struct fdbox_file_handler *handler,
+		    struct file *file);
+	int (*unseal)(const struct fdbox_file_handler *handler,
+		      struct file *file);
+};
+
+/**
+ * struct fdbox_file_handler - A file type that may be put in a box.
+ * @name:  Short, unique name of the file type (e.g. "memfd").
+ * @ops:   The type's callbacks.
+ * @owner: Module that provides the handler; pinned while one of its files
+ *         is in a box.
+ * @list:  Private: link in the list of registered handlers.
+ */
+struct fdbox_file_handler {
+	const char *name;
+	const struct fdbox_file_ops *ops;
+	struct module *owner;
+	struct list_head list;
+};
+
+#if IS_ENABLED(CONFIG_FDBOX)
+int fdbox_register_handler(struct fdbox_file_handler *handler);
+void fdbox_unregister_handler(struct fdbox_file_handler *handler);
+#else
+static inline int fdbox_register_handler(struct fdbox_file_handler *handler)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void fdbox_unregister_handler(struct fdbox_file_handler *handler)
+{
+}
+#endif
+
+#endif /* _LINUX_FDBOX_H */

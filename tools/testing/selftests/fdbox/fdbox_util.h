@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small wrappers around the FDBox ioctls for the selftests. Each returns 0
+ * (or an fd) on success and a negative errno on failure.
+ */
+#ifndef _FDBOX_UTIL_H
+#define _FDBOX_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/fdbox.h>
+
+#define FDBOX_DIR	"/dev/fdbox"
+#define FDBOX_CTL_PATH	FDBOX_DIR "/fdbox"
+
+static inline int fdbox_open_ctl(void)
+{
+	return open(FDBOX_CTL_PATH, O_RDWR | O_CLOEXEC);
+}
+
+static inline int fdbox_open_box(const char *box)
+{
+	char path[sizeof(FDBOX_DIR) + FDBOX_NAME_LEN + 1];
+
+	snprintf(path, sizeof(path), "%s/%s", FDBOX_DIR, box);
+	return open(path, O_RDWR | O_CLOEXEC);
+}
+
+/*
+ * Copy @name into a UAPI name field. A name too long for it is copied
+ * without its NUL, so that the kernel sees it, and refuses it.
+ */
+static inline void fdbox_set_name(__u8 *dst, const char *name)
+{
+	size_t len = strlen(name) + 1;
+
+	memset(dst, 0, FDBOX_NAME_LEN);
+	memcpy(dst, name, len < FDBOX_NAME_LEN ? len : FDBOX_NAME_LEN);
+}
+
+static inline int fdbox_ret(int ret)
+{
+	return ret < 0 ? -errno : ret;
+}
+
+static inline int fdbox_create(int ctl, const char *box)
+{
+	struct fdbox_create_box arg = { 0 };
+
+	fdbox_set_name(arg.name, box);
+	return fdbox_ret(ioctl(ctl, FDBOX_CREATE_BOX, &arg));
+}
+
+static inline int fdbox_delete(int ctl, const char *box)
+{
+	struct fdbox_delete_box arg = { 0 };
+
+	fdbox_set_name(arg.name, box);
+	return fdbox_ret(ioctl(ctl, FDBOX_DELETE_BOX, &arg));
+}
+
+static inline int fdbox_put(int box, int fd, const char *name)
+{
+	struct fdbox_put_fd arg = { .fd = (__u32)fd };
+
+	fdbox_set_name(arg.name, name);
+	return fdbox_ret(ioctl(box, FDBOX_PUT_FD, &arg));
+}
+
+static inline int fdbox_get(int box, const char *name)
+{
+	struct fdbox_get_fd arg = { 0 };
+
+	fdbox_set_name(arg.name, name);
+	return fdbox_ret(ioctl(box, FDBOX_GET_FD, &arg));
+}
+
+static inline int fdbox_seal(int box)
+{
+	return fdbox_ret(ioctl(box, FDBOX_SEAL));
+}
+
+static inline int fdbox_unseal(int box)
+{
+	return fdbox_ret(ioctl(box, FDBOX_UNSEAL));
+}
+
+/* The byte at @off of a pattern seeded with @seed. */
+static inline uint8_t pattern_byte(uint64_t off, unsigned int seed)
+{
+	uint64_t x = off * 0x9e3779b97f4a7c15ULL + seed * 0xbf58476d1ce4e5b9ULL;
+
+	x ^= x >> 31;
+	return (uint8_t)(x ^ (x >> 17));
+}
+
+/* A memfd of @size bytes filled with the pattern of @seed. */
+static inline int memfd_pattern(const char *name, size_t size,
+				unsigned int seed)
+{
+	uint8_t buf[65536];
+	size_t off, i, n;
+	int fd;
+
+	fd = memfd_create(name, 0);
+	if (fd < 0)
+		return -errno;
+	for (off = 0; off < size; off += n) {
+		n = size - off < sizeof(buf) ? size - off : sizeof(buf);
+		for (i = 0; i < n; i++)
+			buf[i] = pattern_byte(off + i, seed);
+		if (pwrite(fd, buf, n, off) != (ssize_t)n) {
+			close(fd);
+			return -EIO;
+		}
+	}
+	return fd;
+}
+
+/* 0 if @fd holds exactly @size bytes of the pattern of @seed. */
+static inline int memfd_check_pattern(int fd, size_t size, unsigned int seed)
+{
+	uint8_t buf[65536];
+	size_t off, i, n;
+
+	if (lseek(fd, 0, SEEK_END) != (off_t)size)
+		return -EFBIG;
+	for (off = 0; off < size; off += n) {
+		n = size - off < sizeof(buf) ? size - off : sizeof(buf);
+		if (pread(fd, buf, n, off) != (ssize_t)n)
+			return -EIO;
+		for (i = 0; i < n; i++)
+			if (buf[i] != pattern_byte(off + i, seed))
+				return -EILSEQ;
+	}
+	return 0;
+}
+
+#endif /* _FDBOX_UTIL_H */

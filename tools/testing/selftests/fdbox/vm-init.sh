@@ -1,0 +1,66 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the FDBox test VM. Runs the suite tests and the extra programs of
+# the current stage; everything they print goes to the second serial port,
+# which the host reads, while the kernel keeps the first one for its console.
+#
+# Each program is framed by "FDBOX-RUN <stage> <kind> <name>" and
+# "FDBOX-EXIT <stage> <kind> <name> <status>"; the stage ends with
+# "FDBOX-STAGE-END <stage>".
+
+/bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev /tmp
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+
+stage=1
+tests=
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	fdbox.stage=*) stage=${arg#fdbox.stage=} ;;
+	fdbox.tests=*) tests=${arg#fdbox.tests=} ;;
+	esac
+done
+export FDBOX_STAGE=$stage
+
+exec > /dev/ttyS1 2>&1
+
+run() {
+	kind=$1
+	name=$2
+	shift 2
+	echo "FDBOX-RUN $stage $kind $name"
+	"$@"
+	echo "FDBOX-EXIT $stage $kind $name $?"
+}
+
+echo "FDBOX-STAGE-BEGIN $stage"
+
+# Suite tests, unless -T none. -T NAME selects test cases by name, either
+# as the TAP output names them (fixture.test) or by the bare test name.
+if [ "$tests" != none ]; then
+	args=
+	for t in $(echo "$tests" | tr , ' '); do
+		case "$t" in
+		*.*) args="$args -r $t" ;;
+		*) args="$args -t $t" ;;
+		esac
+	done
+	for t in /fdbox/suite/*; do
+		[ -x "$t" ] || continue
+		run suite "${t##*/}" "$t" $args
+	done
+fi
+
+# Extra programs given with -x.
+for x in /fdbox/extra/*; do
+	[ -x "$x" ] || continue
+	run extra "${x##*/}" "$x"
+done
+
+echo "FDBOX-STAGE-END $stage"
+sync
+reboot -f

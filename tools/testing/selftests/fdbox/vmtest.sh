@@ -1,0 +1,204 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the FDBox selftests, and any extra programs, in a QEMU VM.
+#
+# The kernel tree this script sits in must have been built in BUILD_DIR
+# (bzImage and `make headers`). The script compiles the suite statically
+# against BUILD_DIR/usr/include, builds an initramfs with busybox, boots it
+# (KVM when it works, software emulation otherwise) and reads the results
+# from the VM's second serial port.
+
+set -euo pipefail
+
+test_dir=$(realpath "$(dirname "$0")")
+kernel_dir=$(realpath "$test_dir/../../../..")
+selftests_dir=$kernel_dir/tools/testing/selftests
+
+build_dir=
+work_dir=
+timeout=900
+mem=4G
+extras=()
+tests=()
+counts_file=
+quiet=0
+
+usage() {
+	cat <<EOF
+Usage: $0 -d BUILD_DIR [options]
+
+  -d DIR    kernel build directory (bzImage, usr/include, usr/gen_init_cpio)
+  -x PROG   extra static program to run in every stage after the suite,
+            with FDBOX_STAGE=N; repeatable. Exit 0 passes, 4 skips.
+  -T NAME   run only the suite tests named NAME (repeatable); -T none runs
+            no suite test, only the -x programs
+  -t SECS   hard time limit for the whole VM run (default $timeout)
+  -m SIZE   guest memory (default $mem)
+  -w DIR    work directory (default: a new temporary one, removed after)
+  -c FILE   write "PASSED FAILED SKIPPED" counts to FILE
+  -q        do not print the suite output, only failures and counts
+  -h        this help
+EOF
+}
+
+while getopts 'd:x:T:t:m:w:c:qh' opt; do
+	case $opt in
+	d) build_dir=$(realpath "$OPTARG") ;;
+	x) extras+=("$(realpath "$OPTARG")") ;;
+	T) tests+=("$OPTARG") ;;
+	t) timeout=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	w) work_dir=$OPTARG ;;
+	c) counts_file=$OPTARG ;;
+	q) quiet=1 ;;
+	h) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+[ -n "$build_dir" ] || { usage >&2; exit 2; }
+
+kernel=$build_dir/arch/x86/boot/bzImage
+headers=$build_dir/usr/include
+gen_cpio=$build_dir/usr/gen_init_cpio
+for f in "$kernel" "$headers/linux/fdbox.h" "$gen_cpio"; do
+	[ -e "$f" ] || { echo "vmtest: missing $f (build the kernel first)" >&2; exit 2; }
+done
+busybox=$(command -v busybox || true)
+[ -n "$busybox" ] && file -L "$busybox" 2>/dev/null | grep -q 'statically' ||
+	busybox=/bin/busybox
+[ -x "$busybox" ] || { echo "vmtest: busybox-static is not installed" >&2; exit 2; }
+
+if [ -z "$work_dir" ]; then
+	work_dir=$(mktemp -d /tmp/fdbox-vmtest.XXXXXX)
+	trap 'rm -rf "$work_dir"' EXIT
+fi
+mkdir -p "$work_dir"
+
+# 1. Suite binaries: every *_test.c beside this script.
+mkdir -p "$work_dir/suite"
+for c in "$test_dir"/*_test.c; do
+	gcc -static -O2 -Wall -Werror -isystem "$headers" \
+		-I "$selftests_dir" -o "$work_dir/suite/$(basename "${c%.c}")" \
+		"$c" -lpthread
+done
+
+# 2. Initramfs.
+list=$work_dir/initramfs.list
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "dir /bin 0755 0 0"
+	echo "file /bin/busybox $busybox 0755 0 0"
+	echo "file /init $test_dir/vm-init.sh 0755 0 0"
+	echo "dir /fdbox 0755 0 0"
+	echo "dir /fdbox/suite 0755 0 0"
+	echo "dir /fdbox/extra 0755 0 0"
+	for t in "$work_dir"/suite/*; do
+		echo "file /fdbox/suite/${t##*/} $t 0755 0 0"
+	done
+	i=0
+	for x in "${extras[@]}"; do
+		i=$((i + 1))
+		printf 'file /fdbox/extra/%02d-%s %s 0755 0 0\n' "$i" "${x##*/}" "$x"
+	done
+} > "$list"
+"$gen_cpio" "$list" > "$work_dir/initramfs.cpio"
+
+# 3. Accelerator: KVM only if the CPU can virtualize and a guest really
+# boots with it; otherwise QEMU's software emulation (TCG).
+accel=tcg
+if [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then
+	if timeout 30 qemu-system-x86_64 -accel kvm -m 256M -nographic \
+		-nodefaults -no-reboot -serial stdio -kernel "$kernel" \
+		-append "console=ttyS0 panic=-1" 2>/dev/null |
+	   grep -q 'Linux version'; then
+		accel=kvm
+	fi
+fi
+
+# 4. Boot.
+cmdline="console=ttyS0 panic=-1 oops=panic liveupdate=on fdbox.stage=1"
+if [ ${#tests[@]} -gt 0 ]; then
+	cmdline="$cmdline fdbox.tests=$(IFS=,; echo "${tests[*]}")"
+fi
+console=$work_dir/console.log
+results=$work_dir/results.log
+echo "# vmtest: booting ($accel, $mem, limit ${timeout}s)"
+rc=0
+timeout -k 10 "$timeout" qemu-system-x86_64 -accel "$accel" -m "$mem" \
+	-smp 2 -cpu max -nographic -nodefaults -no-reboot \
+	-serial file:"$console" -serial file:"$results" \
+	-kernel "$kernel" -initrd "$work_dir/initramfs.cpio" \
+	-append "$cmdline" > "$work_dir/qemu.log" 2>&1 || rc=$?
+
+# 5. Results.
+passed=0
+failed=0
+skipped=0
+problems=()
+
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	problems+=("time-out after ${timeout}s")
+elif [ $rc -ne 0 ]; then
+	problems+=("qemu exited with $rc: $(tail -n 3 "$work_dir/qemu.log")")
+fi
+grep -q '^FDBOX-STAGE-END' "$results" 2>/dev/null ||
+	problems+=("the VM did not finish its stage")
+if grep -qE 'Kernel panic|Oops|BUG:|WARNING:|general protection|Call Trace:|UBSAN:|KASAN:|unreferenced object|possible recursive locking|possible circular locking|INFO: task .* blocked' "$console"; then
+	problems+=("the kernel reported a problem (see console)")
+fi
+
+# Suite: the harness's TAP lines, one per test case. A binary that exits
+# non-zero without a failed test case (a crash) counts as one failure.
+current=
+while IFS= read -r line; do
+	case "$line" in
+	"FDBOX-RUN "*)
+		set -- $line
+		current="$3 $4"
+		binfail=0
+		;;
+	"FDBOX-EXIT "*)
+		set -- $line
+		status=$5
+		if [ "$3" = extra ]; then
+			case $status in
+			0) passed=$((passed + 1)) ;;
+			4) skipped=$((skipped + 1)) ;;
+			*) failed=$((failed + 1)); problems+=("$4 (stage $2) exited $status") ;;
+			esac
+		elif [ "$status" != 0 ] && [ $binfail -eq 0 ]; then
+			failed=$((failed + 1))
+			problems+=("suite $4 (stage $2) exited $status")
+		fi
+		current=
+		;;
+	"ok "*"# SKIP"*)
+		[ "${current%% *}" = suite ] && skipped=$((skipped + 1)) ;;
+	"ok "*)
+		[ "${current%% *}" = suite ] && passed=$((passed + 1)) ;;
+	"not ok "*)
+		if [ "${current%% *}" = suite ]; then
+			failed=$((failed + 1))
+			binfail=1
+			problems+=("${line#not ok }")
+		fi
+		;;
+	esac
+done < <(tr -d '\r' < "$results" 2>/dev/null || true)
+
+if [ $quiet -eq 0 ] || [ ${#problems[@]} -gt 0 ]; then
+	tr -d '\r' < "$results" 2>/dev/null | grep -v '^FDBOX-' || true
+fi
+if [ ${#problems[@]} -gt 0 ]; then
+	echo "# vmtest: ---- guest console ----"
+	tr -d '\r' < "$console" 2>/dev/null | tail -n 200 || true
+	echo "# vmtest: ---- problems ----"
+	for p in "${problems[@]}"; do
+		echo "# vmtest: $p"
+	done
+fi
+echo "# vmtest: $passed passed, $failed failed, $skipped skipped"
+[ -n "$counts_file" ] && echo "$passed $failed $skipped" > "$counts_file"
+[ ${#problems[@]} -eq 0 ] && [ $failed -eq 0 ]

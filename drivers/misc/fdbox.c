@@ -74,7 +74,7 @@ struct fdbox {
 	struct device dev;
 	struct cdev cdev;
 	struct rb_node node;
-	struct mutex lock;
+	struct mutex lock; /* protects entries, sealed, deleted */
 	struct rb_root entries;
 	bool sealed;
 	bool deleted;
@@ -300,15 +300,10 @@ struct fdbox_ioctl_op {
 	int (*execute)(struct file *filp, void *arg);
 };
 
-#define FDBOX_IOCTL_OP(_ioctl, _fn, _size, _admin)			\
-	[_IOC_NR(_ioctl) - FDBOX_BASE] = {				\
-		.cmd = _ioctl,						\
-		.size = (_size) +					\
-			BUILD_BUG_ON_ZERO(sizeof(union fdbox_ucmd_buffer) < \
-					  (_size)),			\
-		.admin = _admin,					\
-		.execute = _fn,						\
-	}
+/* Size of an ioctl argument, checked to fit union fdbox_ucmd_buffer. */
+#define FDBOX_ARG_SIZE(_struct)						\
+	(sizeof(_struct) +						\
+	 BUILD_BUG_ON_ZERO(sizeof(union fdbox_ucmd_buffer) < sizeof(_struct)))
 
 /*
  * Both devices share the FDBox ioctl numbering; a command that belongs to the
@@ -358,7 +353,7 @@ static int fdbox_put_fd(struct file *filp, void *argp)
 		return -EOPNOTSUPP;
 
 	len = strlen((const char *)arg->name) + 1;
-	entry = kmalloc(struct_size(entry, name, len), GFP_KERNEL_ACCOUNT);
+	entry = kmalloc_flex(*entry, name, len, GFP_KERNEL_ACCOUNT);
 	if (!entry) {
 		module_put(handler->owner);
 		return -ENOMEM;
@@ -449,12 +444,24 @@ static int fdbox_unseal(struct file *filp, void *argp)
 }
 
 static const struct fdbox_ioctl_op fdbox_box_ioctl_ops[] = {
-	FDBOX_IOCTL_OP(FDBOX_PUT_FD, fdbox_put_fd,
-		       sizeof(struct fdbox_put_fd), false),
-	FDBOX_IOCTL_OP(FDBOX_GET_FD, fdbox_get_fd,
-		       sizeof(struct fdbox_get_fd), false),
-	FDBOX_IOCTL_OP(FDBOX_SEAL, fdbox_seal, 0, false),
-	FDBOX_IOCTL_OP(FDBOX_UNSEAL, fdbox_unseal, 0, false),
+	[_IOC_NR(FDBOX_PUT_FD) - FDBOX_BASE] = {
+		.cmd = FDBOX_PUT_FD,
+		.size = FDBOX_ARG_SIZE(struct fdbox_put_fd),
+		.execute = fdbox_put_fd,
+	},
+	[_IOC_NR(FDBOX_GET_FD) - FDBOX_BASE] = {
+		.cmd = FDBOX_GET_FD,
+		.size = FDBOX_ARG_SIZE(struct fdbox_get_fd),
+		.execute = fdbox_get_fd,
+	},
+	[_IOC_NR(FDBOX_SEAL) - FDBOX_BASE] = {
+		.cmd = FDBOX_SEAL,
+		.execute = fdbox_seal,
+	},
+	[_IOC_NR(FDBOX_UNSEAL) - FDBOX_BASE] = {
+		.cmd = FDBOX_UNSEAL,
+		.execute = fdbox_unseal,
+	},
 };
 
 static long fdbox_box_ioctl(struct file *filp, unsigned int cmd,
@@ -492,7 +499,7 @@ static int fdbox_create_box(struct file *filp, void *argp)
 	if (minor < 0)
 		return minor;
 
-	box = kzalloc(sizeof(*box), GFP_KERNEL);
+	box = kzalloc_obj(*box);
 	if (!box) {
 		ida_free(&fdbox_minors, minor);
 		return -ENOMEM;
@@ -558,10 +565,18 @@ static int fdbox_delete_box(struct file *filp, void *argp)
 }
 
 static const struct fdbox_ioctl_op fdbox_ctl_ioctl_ops[] = {
-	FDBOX_IOCTL_OP(FDBOX_CREATE_BOX, fdbox_create_box,
-		       sizeof(struct fdbox_create_box), true),
-	FDBOX_IOCTL_OP(FDBOX_DELETE_BOX, fdbox_delete_box,
-		       sizeof(struct fdbox_delete_box), true),
+	[_IOC_NR(FDBOX_CREATE_BOX) - FDBOX_BASE] = {
+		.cmd = FDBOX_CREATE_BOX,
+		.size = FDBOX_ARG_SIZE(struct fdbox_create_box),
+		.admin = true,
+		.execute = fdbox_create_box,
+	},
+	[_IOC_NR(FDBOX_DELETE_BOX) - FDBOX_BASE] = {
+		.cmd = FDBOX_DELETE_BOX,
+		.size = FDBOX_ARG_SIZE(struct fdbox_delete_box),
+		.admin = true,
+		.execute = fdbox_delete_box,
+	},
 };
 
 static long fdbox_ctl_ioctl(struct file *filp, unsigned int cmd,

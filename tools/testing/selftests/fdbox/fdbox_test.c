@@ -7,6 +7,7 @@
  */
 
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -27,16 +28,16 @@
 #include "../kselftest_harness.h"
 
 /* The RFC ABI, bit for bit. */
-_Static_assert(FDBOX_CREATE_BOX == 0x2e00, "FDBOX_CREATE_BOX");
-_Static_assert(FDBOX_DELETE_BOX == 0x2e01, "FDBOX_DELETE_BOX");
-_Static_assert(FDBOX_PUT_FD == 0x2e02, "FDBOX_PUT_FD");
-_Static_assert(FDBOX_GET_FD == 0x2e03, "FDBOX_GET_FD");
-_Static_assert(FDBOX_SEAL == 0x2e04, "FDBOX_SEAL");
-_Static_assert(FDBOX_UNSEAL == 0x2e05, "FDBOX_UNSEAL");
-_Static_assert(sizeof(struct fdbox_create_box) == 264, "create_box size");
-_Static_assert(sizeof(struct fdbox_delete_box) == 264, "delete_box size");
-_Static_assert(sizeof(struct fdbox_put_fd) == 272, "put_fd size");
-_Static_assert(sizeof(struct fdbox_get_fd) == 264, "get_fd size");
+static_assert(FDBOX_CREATE_BOX == 0x2e00, "FDBOX_CREATE_BOX");
+static_assert(FDBOX_DELETE_BOX == 0x2e01, "FDBOX_DELETE_BOX");
+static_assert(FDBOX_PUT_FD == 0x2e02, "FDBOX_PUT_FD");
+static_assert(FDBOX_GET_FD == 0x2e03, "FDBOX_GET_FD");
+static_assert(FDBOX_SEAL == 0x2e04, "FDBOX_SEAL");
+static_assert(FDBOX_UNSEAL == 0x2e05, "FDBOX_UNSEAL");
+static_assert(sizeof(struct fdbox_create_box) == 264, "create_box size");
+static_assert(sizeof(struct fdbox_delete_box) == 264, "delete_box size");
+static_assert(sizeof(struct fdbox_put_fd) == 272, "put_fd size");
+static_assert(sizeof(struct fdbox_get_fd) == 264, "get_fd size");
 
 #define MiB (1024UL * 1024)
 
@@ -238,7 +239,7 @@ TEST_F(fdbox, bad_box_names)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(-EINVAL, fdbox_create(self->ctl, bad[i]))
 			TH_LOG("name '%s'", bad[i]);
 		EXPECT_EQ(-EINVAL, fdbox_delete(self->ctl, bad[i]))
@@ -274,7 +275,7 @@ TEST_F(fdbox, bad_entry_names)
 
 	mfd = memfd_pattern("m", 4096, 3);
 	ASSERT_GE(mfd, 0);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(-EINVAL, fdbox_put(self->box, mfd, bad[i]))
 			TH_LOG("name '%s'", bad[i]);
 		EXPECT_TRUE(fd_is_open(mfd));
@@ -620,8 +621,8 @@ TEST_F(fdbox, delete_releases_memory)
 	 * Nothing else in the test VM uses shmem meanwhile; allow 1 MiB for
 	 * unrelated noise, far below the 64 MiB that must come back.
 	 */
-	EXPECT_LE(after - base, 1024) TH_LOG("Shmem %ld -> %ld -> %ld kB",
-					      base, full, after);
+	EXPECT_LE(after - base, 1024)
+		TH_LOG("Shmem %ld -> %ld -> %ld kB", base, full, after);
 }
 
 TEST_F(fdbox, delete_sealed_is_busy)

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The VM parts of `make check` and `make demo`, on the kernel built by
+# fdbox-build.sh.
+#
+# Usage: fdbox-vm.sh check|demo
+
+set -euo pipefail
+
+repo=$(realpath "$(dirname "$0")/..")
+cache=${FDBOX_CACHE:-$HOME/.cache/fdbox}
+variant=build
+[ "${DEBUG:-0}" = 1 ] && variant=build-debug
+obj=$cache/$variant
+src=$cache/src
+tests=$src/tools/testing/selftests/fdbox
+work=$cache/vm-$1
+logs=$cache/logs
+
+rm -rf "$work"
+mkdir -p "$work" "$logs"
+
+# A static program from the selftest directory, against our UAPI headers.
+static_prog() {
+	gcc -static -O2 -Wall -Werror -isystem "$obj/usr/include" \
+		-I "$src/tools/testing/selftests" -o "$work/$1" "$tests/$1.c"
+}
+
+case "$1" in
+demo)
+	static_prog fdbox_demo
+	echo "==> demo     booting the VM"
+	"$tests/vmtest.sh" -d "$obj" -w "$work/vm" -T none -x "$work/fdbox_demo"
+	;;
+check)
+	echo "==> tests    booting the VM (log: $logs/tests.log)"
+	rc=0
+	"$tests/vmtest.sh" -d "$obj" -w "$work/vm" -c "$work/counts" \
+		> "$logs/tests.log" 2>&1 || rc=$?
+	if [ $rc -ne 0 ]; then
+		cat "$logs/tests.log"
+	else
+		grep -E '^(ok|not ok|# vmtest)' "$logs/tests.log"
+	fi
+	read -r passed failed skipped < "$work/counts" 2>/dev/null ||
+		{ passed=0; failed=1; skipped=0; }
+	[ $rc -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+	[ "$skipped" -gt 0 ] && echo "($skipped skipped)"
+	echo "$passed passed, $failed failed"
+	exit $rc
+	;;
+*)
+	echo "usage: $0 check|demo" >&2
+	exit 2
+	;;
+esac

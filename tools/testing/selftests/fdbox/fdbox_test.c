@@ -641,4 +641,80 @@ TEST_F(fdbox, delete_sealed_is_busy)
 	close(fd);
 }
 
+/*
+ * A memfd for the test handler (CONFIG_FDBOX_TEST): byte 0 records the last
+ * hook that ran ('S' seal, 'U' unseal), byte 1 makes a hook fail with EIO
+ * ('s' seal, 'u' unseal). Returns a dup kept outside the box in *@peek.
+ */
+static int test_memfd(const char *name, char fail, int *peek)
+{
+	char buf[2] = { '0', fail };
+	char full[64];
+	int fd;
+
+	snprintf(full, sizeof(full), "fdbox-test-%s", name);
+	fd = memfd_create(full, 0);
+	if (fd < 0 || pwrite(fd, buf, 2, 0) != 2)
+		return -1;
+	*peek = dup(fd);
+	return fd;
+}
+
+static char byte_at(int fd, off_t off)
+{
+	char c = 0;
+
+	return pread(fd, &c, 1, off) == 1 ? c : 0;
+}
+
+TEST_F(fdbox, seal_rollback)
+{
+	int a, b, c, pa, pb, pc, err;
+
+	/* Hooks run in name order: a, b, c; b refuses to be sealed. */
+	a = test_memfd("a", '-', &pa);
+	b = test_memfd("b", 's', &pb);
+	c = test_memfd("c", '-', &pc);
+	ASSERT_GE(a, 0);
+	ASSERT_GE(b, 0);
+	ASSERT_GE(c, 0);
+	ASSERT_EQ(0, fdbox_put(self->box, a, "a"));
+	ASSERT_EQ(0, fdbox_put(self->box, b, "b"));
+	ASSERT_EQ(0, fdbox_put(self->box, c, "c"));
+
+	err = fdbox_seal(self->box);
+	if (!err && byte_at(pa, 0) == '0')
+		SKIP(return, "no FDBox test handler (CONFIG_FDBOX_TEST)");
+	ASSERT_EQ(-EIO, err);
+	/* a was sealed, then unsealed again; b and c were never touched. */
+	EXPECT_EQ('U', byte_at(pa, 0));
+	EXPECT_EQ('0', byte_at(pb, 0));
+	EXPECT_EQ('0', byte_at(pc, 0));
+	/* The box is not sealed. */
+	EXPECT_EQ(-EINVAL, fdbox_unseal(self->box));
+
+	/* Now b seals, and c refuses to be unsealed. */
+	ASSERT_EQ(1, pwrite(pb, "-", 1, 1));
+	ASSERT_EQ(1, pwrite(pc, "u", 1, 1));
+	ASSERT_EQ(0, fdbox_seal(self->box));
+	EXPECT_EQ('S', byte_at(pa, 0));
+	EXPECT_EQ('S', byte_at(pb, 0));
+	EXPECT_EQ('S', byte_at(pc, 0));
+
+	EXPECT_EQ(-EIO, fdbox_unseal(self->box));
+	/* a and b were unsealed, then sealed again; the box stays sealed. */
+	EXPECT_EQ('S', byte_at(pa, 0));
+	EXPECT_EQ('S', byte_at(pb, 0));
+	EXPECT_EQ('S', byte_at(pc, 0));
+	EXPECT_EQ(-EBUSY, fdbox_get(self->box, "a"));
+
+	ASSERT_EQ(1, pwrite(pc, "-", 1, 1));
+	ASSERT_EQ(0, fdbox_unseal(self->box));
+	EXPECT_EQ('U', byte_at(pa, 0));
+	EXPECT_EQ('U', byte_at(pc, 0));
+	close(pa);
+	close(pb);
+	close(pc);
+}
+
 TEST_HARNESS_MAIN

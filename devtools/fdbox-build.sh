@@ -2,17 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build steps behind `make demo` and `make check`. Each step prints one line;
-# the full output of every step goes to $FDBOX_CACHE/logs/<step>.log.
+# the full output of every step goes to $FDBOX_CACHE/logs/<variant>/<step>.log.
 #
 # Usage: fdbox-build.sh STEP...
 #   deps      install the Debian packages the build and the VM need
-#   fetch     fetch and unpack the pristine base tree (once)
+#   fetch     fetch linux-source-7.3 with a private apt state (once)
+#   unpack    unpack the pristine base tree (once)
 #   sync      overlay our files and patches onto the build source tree
 #   config    tinyconfig + our fragment, checked option by option
 #   kernel    build bzImage and install UAPI headers
 #   nolu      compile-test the driver with LIVEUPDATE=n and KEXEC_HANDOVER=n
 #   lint      checkpatch --strict, kernel-doc, W=1 on our files
-#   all       deps fetch sync config kernel
+#   all       deps fetch unpack sync config kernel
 #
 # Environment: FDBOX_CACHE (default ~/.cache/fdbox), JOBS (default nproc),
 # DEBUG=1 selects the debug kernel variant (own build directory).
@@ -27,7 +28,7 @@ variant=build
 pristine=$cache/linux-7.3
 src=$cache/src
 obj=$cache/$variant
-logs=$cache/logs
+logs=$cache/logs/$variant
 fragment=$repo/tools/testing/selftests/fdbox/config
 debug_fragment=$repo/tools/testing/selftests/fdbox/config.debug
 
@@ -86,7 +87,11 @@ do_deps() {
 }
 
 do_fetch() {
-	"$repo/devtools/fetch-kernel.sh" "$cache"
+	"$repo/devtools/fetch-kernel.sh" download "$cache"
+}
+
+do_unpack() {
+	"$repo/devtools/fetch-kernel.sh" unpack "$cache"
 }
 
 do_sync() {
@@ -215,12 +220,14 @@ for s in "$@"; do
 	case "$s" in
 	deps)	step deps do_deps ;;
 	fetch)	step fetch do_fetch ;;
+	unpack)	step unpack do_unpack ;;
 	sync)	step sync do_sync ;;
 	config)	step config do_config ;;
 	kernel)	step build do_kernel ;;
 	nolu)	step nolu do_nolu ;;
 	lint)	step lint do_lint ;;
-	all)	step deps do_deps; step fetch do_fetch; step sync do_sync
+	all)	step deps do_deps; step fetch do_fetch; step unpack do_unpack
+		step sync do_sync
 		step config do_config; step build do_kernel ;;
 	*)	echo "unknown step $s" >&2; exit 2 ;;
 	esac

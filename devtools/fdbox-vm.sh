@@ -16,7 +16,7 @@ obj=$cache/$variant
 src=$cache/src
 tests=$src/tools/testing/selftests/fdbox
 work=$cache/vm-$1
-logs=$cache/logs
+logs=$cache/logs/$variant
 
 rm -rf "$work"
 mkdir -p "$work" "$logs"

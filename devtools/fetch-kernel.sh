@@ -5,22 +5,46 @@
 # a cache outside the work tree. apt runs with a private state directory so
 # the machine's own apt configuration is never touched.
 #
-# Usage: fetch-kernel.sh CACHE_DIR
-# Prints the path of the pristine tree on stdout.
+# Usage: fetch-kernel.sh download|unpack CACHE_DIR
+#   download  fetch the .deb into CACHE_DIR (once)
+#   unpack    unpack it into CACHE_DIR/linux-7.3 (once)
 
 set -euo pipefail
 
-cache=${1:?usage: fetch-kernel.sh CACHE_DIR}
+mode=${1:?usage: fetch-kernel.sh download|unpack CACHE_DIR}
+cache=${2:?usage: fetch-kernel.sh download|unpack CACHE_DIR}
 pkg=linux-source-7.3
 suite=trixie-backports
 tree=$cache/linux-7.3
 
-if [ -f "$tree/.fdbox-pristine" ]; then
+case "$mode" in
+download | unpack) ;;
+*) echo "usage: fetch-kernel.sh download|unpack CACHE_DIR" >&2; exit 2 ;;
+esac
+
+mkdir -p "$cache"
+cd "$cache"
+
+if [ "$mode" = unpack ]; then
+	if [ -f "$tree/.fdbox-pristine" ]; then
+		echo "$tree is unpacked already"
+		exit 0
+	fi
+	rm -rf x "$tree.tmp"
+	dpkg -x ${pkg}_*.deb x
+	mkdir -p "$tree.tmp"
+	tar -C "$tree.tmp" --strip-components=1 -xf x/usr/src/${pkg}.tar.xz
+	rm -rf x "$tree"
+	mv "$tree.tmp" "$tree"
+	touch "$tree/.fdbox-pristine"
 	echo "$tree"
 	exit 0
 fi
 
-mkdir -p "$cache"
+if ls ${pkg}_*.deb >/dev/null 2>&1; then
+	echo "$(ls ${pkg}_*.deb) is there already"
+	exit 0
+fi
 W=$cache/apt
 mkdir -p "$W/lists/partial" "$W/cache/archives/partial" "$W/sources.d"
 
@@ -48,17 +72,6 @@ O=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$W/sources.d"
    -o "Dir::State::Lists=$W/lists" -o "Dir::Cache=$W/cache"
    -o Dir::State::status=/dev/null -o Debug::NoLocking=1)
 
-cd "$cache"
-if ! ls ${pkg}_*.deb >/dev/null 2>&1; then
-	apt-get -q "${O[@]}" update >&2
-	apt-get -q "${O[@]}" download "$pkg" >&2
-fi
-
-rm -rf x "$tree.tmp"
-dpkg -x ${pkg}_*.deb x
-mkdir -p "$tree.tmp"
-tar -C "$tree.tmp" --strip-components=1 -xf x/usr/src/${pkg}.tar.xz
-rm -rf x "$tree"
-mv "$tree.tmp" "$tree"
-touch "$tree/.fdbox-pristine"
-echo "$tree"
+apt-get -q "${O[@]}" update
+apt-get -q "${O[@]}" download "$pkg"
+ls -l ${pkg}_*.deb

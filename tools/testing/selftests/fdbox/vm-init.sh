@@ -7,7 +7,9 @@
 #
 # Each program is framed by "FDBOX-RUN <stage> <kind> <name>" and
 # "FDBOX-EXIT <stage> <kind> <name> <status>"; the stage ends with
-# "FDBOX-STAGE-END <stage>".
+# "FDBOX-STAGE-END <stage>". If more stages follow, the VM kexecs into the
+# same kernel with this same initramfs, repacked from its own root, and
+# fdbox.stage=<stage + 1>.
 
 /bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev /tmp
 /bin/busybox --install -s
@@ -17,10 +19,12 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 
 stage=1
+stages=1
 tests=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	fdbox.stage=*) stage=${arg#fdbox.stage=} ;;
+	fdbox.stages=*) stages=${arg#fdbox.stages=} ;;
 	fdbox.tests=*) tests=${arg#fdbox.tests=} ;;
 	esac
 done
@@ -62,5 +66,14 @@ for x in /fdbox/extra/*; do
 done
 
 echo "FDBOX-STAGE-END $stage"
+
+if [ "$stage" -lt "$stages" ]; then
+	next=$((stage + 1))
+	cmdline=$(sed "s/fdbox\.stage=$stage/fdbox.stage=$next/" /proc/cmdline)
+	(cd / && find . -xdev | cpio -o -H newc > /tmp/next.cpio 2>/dev/null)
+	echo "FDBOX-KEXEC $stage $next"
+	/fdbox/bin/fdbox_kexec /fdbox/kernel /tmp/next.cpio "$cmdline"
+	echo "FDBOX-KEXEC-FAILED $stage $?"
+fi
 sync
 reboot -f

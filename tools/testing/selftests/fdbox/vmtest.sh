@@ -19,6 +19,7 @@ build_dir=
 work_dir=
 timeout=900
 mem=4G
+stages=1
 extras=()
 tests=()
 counts_file=
@@ -29,6 +30,8 @@ usage() {
 Usage: $0 -d BUILD_DIR [options]
 
   -d DIR    kernel build directory (bzImage, usr/include, usr/gen_init_cpio)
+  -s N      run N stages: after each stage but the last, the VM kexecs into
+            the same kernel and initramfs (default $stages)
   -x PROG   extra static program to run in every stage after the suite,
             with FDBOX_STAGE=N; repeatable. Exit 0 passes, 4 skips.
   -T NAME   run only the suite tests named NAME (repeatable); -T none runs
@@ -42,9 +45,10 @@ Usage: $0 -d BUILD_DIR [options]
 EOF
 }
 
-while getopts 'd:x:T:t:m:w:c:qh' opt; do
+while getopts 'd:s:x:T:t:m:w:c:qh' opt; do
 	case $opt in
 	d) build_dir=$(realpath "$OPTARG") ;;
+	s) stages=$OPTARG ;;
 	x) extras+=("$(realpath "$OPTARG")") ;;
 	T) tests+=("$OPTARG") ;;
 	t) timeout=$OPTARG ;;
@@ -75,13 +79,16 @@ if [ -z "$work_dir" ]; then
 fi
 mkdir -p "$work_dir"
 
-# 1. Suite binaries: every *_test.c beside this script.
-mkdir -p "$work_dir/suite"
+# 1. Suite binaries: every *_test.c beside this script; and the stage switch.
+mkdir -p "$work_dir/suite" "$work_dir/bin"
+cc_static() {
+	gcc -static -O2 -Wall -Werror -isystem "$headers" -I "$selftests_dir" \
+		-o "$1" "$2" -lpthread
+}
 for c in "$test_dir"/*_test.c; do
-	gcc -static -O2 -Wall -Werror -isystem "$headers" \
-		-I "$selftests_dir" -o "$work_dir/suite/$(basename "${c%.c}")" \
-		"$c" -lpthread
+	cc_static "$work_dir/suite/$(basename "${c%.c}")" "$c"
 done
+cc_static "$work_dir/bin/fdbox_kexec" "$test_dir/fdbox_kexec.c"
 
 # 2. Initramfs.
 list=$work_dir/initramfs.list
@@ -92,6 +99,9 @@ list=$work_dir/initramfs.list
 	echo "file /bin/busybox $busybox 0755 0 0"
 	echo "file /init $test_dir/vm-init.sh 0755 0 0"
 	echo "dir /fdbox 0755 0 0"
+	echo "file /fdbox/kernel $kernel 0644 0 0"
+	echo "dir /fdbox/bin 0755 0 0"
+	echo "file /fdbox/bin/fdbox_kexec $work_dir/bin/fdbox_kexec 0755 0 0"
 	echo "dir /fdbox/suite 0755 0 0"
 	echo "dir /fdbox/extra 0755 0 0"
 	for t in "$work_dir"/suite/*; do
@@ -104,6 +114,7 @@ list=$work_dir/initramfs.list
 	done
 } > "$list"
 "$gen_cpio" "$list" > "$work_dir/initramfs.cpio"
+echo "# vmtest: initramfs: $(ls "$work_dir/suite" | wc -l) suite and ${#extras[@]} extra programs, $(du -k "$work_dir/initramfs.cpio" | cut -f1) KiB"
 
 # 3. Accelerator: KVM only if the CPU can virtualize and a guest really
 # boots with it; otherwise QEMU's software emulation (TCG).
@@ -118,21 +129,22 @@ if [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then
 fi
 
 # 4. Boot.
-cmdline="console=ttyS0 panic=-1 oops=panic liveupdate=on fdbox.stage=1"
+cmdline="console=ttyS0 panic=-1 oops=panic liveupdate=on fdbox.stage=1 fdbox.stages=$stages"
 if [ ${#tests[@]} -gt 0 ]; then
 	cmdline="$cmdline fdbox.tests=$(IFS=,; echo "${tests[*]}")"
 fi
 console=$work_dir/console.log
 results=$work_dir/results.log
-echo "# vmtest: booting ($accel, $mem, limit ${timeout}s)"
+echo "# vmtest: booting ($accel, $mem, $stages stage(s), limit ${timeout}s)"
 rc=0
 timeout -k 10 "$timeout" qemu-system-x86_64 -accel "$accel" -m "$mem" \
 	-smp 2 -cpu max -nographic -nodefaults -no-reboot \
-	-serial file:"$console" -serial file:"$results" \
+	-serial file:"$console" -serial file:"$results.raw" \
 	-kernel "$kernel" -initrd "$work_dir/initramfs.cpio" \
 	-append "$cmdline" > "$work_dir/qemu.log" 2>&1 || rc=$?
 
-# 5. Results.
+# 5. Results, with the serial port's carriage returns dropped.
+tr -d '\r' < "$results.raw" > "$results" 2>/dev/null || : > "$results"
 passed=0
 failed=0
 skipped=0
@@ -143,8 +155,13 @@ if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 elif [ $rc -ne 0 ]; then
 	problems+=("qemu exited with $rc: $(tail -n 3 "$work_dir/qemu.log")")
 fi
-grep -q '^FDBOX-STAGE-END' "$results" 2>/dev/null ||
-	problems+=("the VM did not finish its stage")
+for s in $(seq 1 "$stages"); do
+	grep -q "^FDBOX-STAGE-END $s\$" "$results" ||
+		problems+=("stage $s did not complete")
+done
+if grep -q '^FDBOX-KEXEC-FAILED' "$results"; then
+	problems+=("kexec failed: $(grep -B2 '^FDBOX-KEXEC-FAILED' "$results" | head -n 2)")
+fi
 if grep -qE 'Kernel panic|Oops|BUG:|WARNING:|general protection|Call Trace:|UBSAN:|KASAN:|unreferenced object|possible recursive locking|possible circular locking|INFO: task .* blocked' "$console"; then
 	problems+=("the kernel reported a problem (see console)")
 fi
@@ -186,10 +203,10 @@ while IFS= read -r line; do
 		fi
 		;;
 	esac
-done < <(tr -d '\r' < "$results" 2>/dev/null || true)
+done < "$results"
 
 if [ $quiet -eq 0 ] || [ ${#problems[@]} -gt 0 ]; then
-	tr -d '\r' < "$results" 2>/dev/null | grep -v '^FDBOX-' || true
+	grep -v '^FDBOX-' "$results" || true
 fi
 if [ ${#problems[@]} -gt 0 ]; then
 	echo "# vmtest: ---- guest console ----"

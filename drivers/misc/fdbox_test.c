@@ -74,6 +74,7 @@ static struct fdbox_file_handler fdbox_test_handler = {
 	.owner = THIS_MODULE,
 };
 
+/* Registers before fdbox_init() registers the memfd handler. */
 static int __init fdbox_test_init(void)
 {
 	int err = fdbox_register_handler(&fdbox_test_handler);
@@ -82,5 +83,4 @@ static int __init fdbox_test_init(void)
 		pr_err("cannot register the test handler: %pe\n", ERR_PTR(err));
 	return err;
 }
-/* Before fdbox_init() registers the memfd handler at device_initcall. */
 subsys_initcall(fdbox_test_init);

@@ -36,7 +36,8 @@ demo)
 check)
 	echo "==> tests    booting the VM (log: $logs/tests.log)"
 	rc=0
-	"$tests/vmtest.sh" -d "$obj" -w "$work/vm" -c "$work/counts" \
+	# Three stages: two live updates in a row, with upstream's suite.
+	"$tests/vmtest.sh" -d "$obj" -w "$work/vm" -c "$work/counts" -s 3 -U \
 		> "$logs/tests.log" 2>&1 || rc=$?
 	if [ $rc -ne 0 ]; then
 		cat "$logs/tests.log"

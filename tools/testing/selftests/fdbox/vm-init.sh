@@ -7,9 +7,11 @@
 #
 # Each program is framed by "FDBOX-RUN <stage> <kind> <name>" and
 # "FDBOX-EXIT <stage> <kind> <name> <status>"; the stage ends with
-# "FDBOX-STAGE-END <stage>". If more stages follow, the VM kexecs into the
-# same kernel with this same initramfs, repacked from its own root, and
-# fdbox.stage=<stage + 1>.
+# "FDBOX-STAGE-END <stage>". If more stages follow, the VM sends PREPARE if
+# the live update state is NORMAL and kexecs into the same kernel with this
+# same initramfs, repacked from its own root (so files written under / reach
+# the next stage), and fdbox.stage=<stage + 1>. After the last stage's
+# programs, it sends FINISH if the state is UPDATED.
 
 /bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev /tmp
 /bin/busybox --install -s
@@ -17,6 +19,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 
 stage=1
 stages=1
@@ -45,6 +48,7 @@ echo "FDBOX-STAGE-BEGIN $stage"
 
 # Suite tests, unless -T none. -T NAME selects test cases by name, either
 # as the TAP output names them (fixture.test) or by the bare test name.
+# Upstream's liveupdate suite runs first, before anything creates sessions.
 if [ "$tests" != none ]; then
 	args=
 	for t in $(echo "$tests" | tr , ' '); do
@@ -53,10 +57,23 @@ if [ "$tests" != none ]; then
 		*) args="$args -t $t" ;;
 		esac
 	done
+	if [ "$stage" = 1 ]; then
+		for t in /fdbox/luo/*; do
+			[ -x "$t" ] || continue
+			run suite "upstream-${t##*/}" "$t"
+		done
+	fi
 	for t in /fdbox/suite/*; do
 		[ -x "$t" ] || continue
 		run suite "${t##*/}" "$t" $args
 	done
+	# Upstream's two-stage kexec tests.
+	if [ "$stage" -le 2 ]; then
+		for t in /fdbox/luo-kexec/*; do
+			[ -x "$t" ] || continue
+			run extra "upstream-${t##*/}" "$t" -s "$stage"
+		done
+	fi
 fi
 
 # Extra programs given with -x.
@@ -72,8 +89,10 @@ if [ "$stage" -lt "$stages" ]; then
 	cmdline=$(sed "s/fdbox\.stage=$stage/fdbox.stage=$next/" /proc/cmdline)
 	(cd / && find . -xdev | cpio -o -H newc > /tmp/next.cpio 2>/dev/null)
 	echo "FDBOX-KEXEC $stage $next"
-	/fdbox/bin/fdbox_kexec /fdbox/kernel /tmp/next.cpio "$cmdline"
+	/fdbox/bin/fdbox_vmctl next /fdbox/kernel /tmp/next.cpio "$cmdline"
 	echo "FDBOX-KEXEC-FAILED $stage $?"
+else
+	/fdbox/bin/fdbox_vmctl end
 fi
 sync
 reboot -f

@@ -24,18 +24,23 @@ extras=()
 tests=()
 counts_file=
 quiet=0
+upstream=0
 
 usage() {
 	cat <<EOF
 Usage: $0 -d BUILD_DIR [options]
 
   -d DIR    kernel build directory (bzImage, usr/include, usr/gen_init_cpio)
-  -s N      run N stages: after each stage but the last, the VM kexecs into
-            the same kernel and initramfs (default $stages)
+  -s N      run N stages: after each stage but the last, the VM sends
+            PREPARE if the live update state is NORMAL and kexecs into the
+            same kernel and initramfs; after the last one it sends FINISH if
+            the state is UPDATED (default $stages)
   -x PROG   extra static program to run in every stage after the suite,
             with FDBOX_STAGE=N; repeatable. Exit 0 passes, 4 skips.
   -T NAME   run only the suite tests named NAME (repeatable); -T none runs
             no suite test, only the -x programs
+  -U        also run upstream's liveupdate selftests: liveupdate in stage 1,
+            luo_kexec_simple and luo_multi_session in stages 1 and 2
   -t SECS   hard time limit for the whole VM run (default $timeout)
   -m SIZE   guest memory (default $mem)
   -w DIR    work directory (default: a new temporary one, removed after)
@@ -45,7 +50,7 @@ Usage: $0 -d BUILD_DIR [options]
 EOF
 }
 
-while getopts 'd:s:x:T:t:m:w:c:qh' opt; do
+while getopts 'd:s:x:T:t:m:w:c:qUh' opt; do
 	case $opt in
 	d) build_dir=$(realpath "$OPTARG") ;;
 	s) stages=$OPTARG ;;
@@ -56,6 +61,7 @@ while getopts 'd:s:x:T:t:m:w:c:qh' opt; do
 	w) work_dir=$OPTARG ;;
 	c) counts_file=$OPTARG ;;
 	q) quiet=1 ;;
+	U) upstream=1 ;;
 	h) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -88,7 +94,20 @@ cc_static() {
 for c in "$test_dir"/*_test.c; do
 	cc_static "$work_dir/suite/$(basename "${c%.c}")" "$c"
 done
-cc_static "$work_dir/bin/fdbox_kexec" "$test_dir/fdbox_kexec.c"
+cc_static "$work_dir/bin/fdbox_vmctl" "$test_dir/fdbox_vmctl.c"
+
+# Upstream's liveupdate selftests, built as their Makefile does.
+mkdir -p "$work_dir/luo" "$work_dir/luo-kexec"
+if [ $upstream -eq 1 ]; then
+	luo_dir=$selftests_dir/liveupdate
+	for t in liveupdate luo_kexec_simple luo_multi_session; do
+		out=$work_dir/luo-kexec/$t
+		[ $t = liveupdate ] && out=$work_dir/luo/$t
+		gcc -static -O2 -Wall -Wno-unused-function -isystem "$headers" \
+			-I "$luo_dir/lib/include" -o "$out" "$luo_dir/$t.c" \
+			"$luo_dir/lib/lu_utils.c"
+	done
+fi
 
 # 2. Initramfs.
 list=$work_dir/initramfs.list
@@ -101,9 +120,15 @@ list=$work_dir/initramfs.list
 	echo "dir /fdbox 0755 0 0"
 	echo "file /fdbox/kernel $kernel 0644 0 0"
 	echo "dir /fdbox/bin 0755 0 0"
-	echo "file /fdbox/bin/fdbox_kexec $work_dir/bin/fdbox_kexec 0755 0 0"
+	echo "file /fdbox/bin/fdbox_vmctl $work_dir/bin/fdbox_vmctl 0755 0 0"
 	echo "dir /fdbox/suite 0755 0 0"
 	echo "dir /fdbox/extra 0755 0 0"
+	echo "dir /fdbox/luo 0755 0 0"
+	echo "dir /fdbox/luo-kexec 0755 0 0"
+	for t in "$work_dir"/luo/* "$work_dir"/luo-kexec/*; do
+		[ -e "$t" ] || continue
+		echo "file /fdbox/${t#"$work_dir"/} $t 0755 0 0"
+	done
 	for t in "$work_dir"/suite/*; do
 		echo "file /fdbox/suite/${t##*/} $t 0755 0 0"
 	done
@@ -114,7 +139,7 @@ list=$work_dir/initramfs.list
 	done
 } > "$list"
 "$gen_cpio" "$list" > "$work_dir/initramfs.cpio"
-echo "# vmtest: initramfs: $(ls "$work_dir/suite" | wc -l) suite and ${#extras[@]} extra programs, $(du -k "$work_dir/initramfs.cpio" | cut -f1) KiB"
+echo "# vmtest: initramfs: $(ls "$work_dir/suite" | wc -l) suite, $(ls "$work_dir/luo" "$work_dir/luo-kexec" | grep -vc ':$\|^$') upstream and ${#extras[@]} extra programs, $(du -k "$work_dir/initramfs.cpio" | cut -f1) KiB"
 
 # 3. Accelerator: KVM only if the CPU can virtualize and a guest really
 # boots with it; otherwise QEMU's software emulation (TCG).

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Selftests of the live update state machine on /dev/liveupdate, with the
+ * test subsystem of CONFIG_LIVEUPDATE_STATE_TEST (debugfs luo_state_test).
+ *
+ * Run by the FDBox VM runner in every stage. In a stage after a kexec the
+ * state must be UPDATED and the test subsystem must get back the blob that
+ * "arm" set before the kexec; the test then sends FINISH so that the next
+ * stage can go through a live update again. Tests run in this file's order.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/kexec.h>
+#include <linux/reboot.h>
+
+#include "luo_util.h"
+#include "../kselftest_harness.h"
+
+#define TEST_DIR	"/sys/kernel/debug/luo_state_test"
+#define SAVED_BLOB	"/fdbox/luo-state-test.blob"
+#define BLOB_LEN	1000
+
+static int stage(void)
+{
+	const char *s = getenv("FDBOX_STAGE");
+
+	return s ? atoi(s) : 1;
+}
+
+static ssize_t read_file(const char *path, void *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len);
+	close(fd);
+	return n < 0 ? -errno : n;
+}
+
+static int write_file(const char *path, const void *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, buf, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+static int set_knob(const char *name, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", TEST_DIR, name);
+	return write_file(path, val, strlen(val));
+}
+
+/* The test subsystem's log, since it was last cleared. */
+static const char *test_log(void)
+{
+	static char log[1024];
+	ssize_t n;
+
+	n = read_file(TEST_DIR "/log", log, sizeof(log) - 1);
+	log[n > 0 ? n : 0] = '\0';
+	return log;
+}
+
+static const char *sysfs_state(void)
+{
+	static char word[32];
+	ssize_t n;
+
+	n = read_file(LUO_SYSFS_STATE, word, sizeof(word) - 1);
+	word[n > 0 ? n : 0] = '\0';
+	if (n > 0 && word[n - 1] == '\n')
+		word[n - 1] = '\0';
+	return word;
+}
+
+FIXTURE(luo) {
+	int fd;
+};
+
+FIXTURE_SETUP(luo)
+{
+	struct stat st;
+
+	self->fd = luo_open();
+	if (self->fd == -ENOENT)
+		SKIP(return, "%s does not exist (liveupdate=on?)", LUO_DEV);
+	ASSERT_GE(self->fd, 0) TH_LOG("%s: %s", LUO_DEV, strerror(-self->fd));
+	if (stat(TEST_DIR, &st))
+		SKIP(return, "no %s (CONFIG_LIVEUPDATE_STATE_TEST)", TEST_DIR);
+	set_knob("fail_prepare", "0");
+	set_knob("fail_freeze", "0");
+}
+
+FIXTURE_TEARDOWN(luo)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* Runs first: in a stage after a kexec, check what crossed it. */
+TEST_F(luo, after_kexec)
+{
+	char want[BLOB_LEN], got[BLOB_LEN + 1];
+	ssize_t n;
+
+	if (stage() < 2)
+		SKIP(return, "stage 1: no kexec yet");
+
+	ASSERT_EQ(LIVEUPDATE_STATE_UPDATED, luo_get_state(self->fd));
+	EXPECT_STREQ("updated", sysfs_state());
+
+	ASSERT_EQ(BLOB_LEN, read_file(SAVED_BLOB, want, sizeof(want)));
+	n = read_file(TEST_DIR "/incoming", got, sizeof(got));
+	ASSERT_EQ(BLOB_LEN, n);
+	EXPECT_EQ(0, memcmp(want, got, BLOB_LEN));
+
+	/* Nothing but FINISH leaves UPDATED. */
+	EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_PREPARE));
+	EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_CANCEL));
+	EXPECT_EQ(LIVEUPDATE_STATE_UPDATED, luo_get_state(self->fd));
+
+	set_knob("log", "");
+	ASSERT_EQ(0, luo_set_event(self->fd, LIVEUPDATE_FINISH));
+	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(self->fd));
+	EXPECT_STREQ("normal", sysfs_state());
+	/* The subsystem got its handed-over data in finish. */
+	EXPECT_STREQ("finish:data ", test_log());
+	EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_FINISH));
+}
+
+TEST_F(luo, state_matches_sysfs)
+{
+	int state = luo_get_state(self->fd);
+
+	ASSERT_GT(state, 0);
+	EXPECT_STREQ(luo_state_name(state), sysfs_state());
+}
+
+TEST_F(luo, ucmd_size_convention)
+{
+	struct {
+		struct liveupdate_ioctl_get_state s;
+		__u32 tail[2];
+	} big = { { .size = sizeof(big) } };
+	struct liveupdate_ioctl_set_event ev = { .size = 4,
+		.event = LIVEUPDATE_PREPARE };
+	int state = luo_get_state(self->fd);
+
+	/* Too small to hold the fields the command needs. */
+	EXPECT_EQ(-1, ioctl(self->fd, LIVEUPDATE_IOCTL_SET_EVENT, &ev));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* Larger than the kernel knows, zero tail: fine. */
+	EXPECT_EQ(0, ioctl(self->fd, LIVEUPDATE_IOCTL_GET_STATE, &big));
+	EXPECT_EQ(state, (int)big.s.state);
+
+	/* Non-zero tail the kernel does not understand. */
+	big.tail[1] = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, LIVEUPDATE_IOCTL_GET_STATE, &big));
+	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(state, luo_get_state(self->fd));
+}
+
+TEST_F(luo, bad_events)
+{
+	int state = luo_get_state(self->fd);
+
+	EXPECT_EQ(-EINVAL, luo_set_event(self->fd, 0));
+	EXPECT_EQ(-EINVAL, luo_set_event(self->fd, 99));
+	/* FREEZE belongs to the kernel. */
+	EXPECT_EQ(-EINVAL, luo_set_event(self->fd, LIVEUPDATE_FREEZE));
+	EXPECT_EQ(state, luo_get_state(self->fd));
+}
+
+TEST_F(luo, transitions)
+{
+	ASSERT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(self->fd));
+	set_knob("log", "");
+
+	/* Refused from NORMAL. */
+	EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_CANCEL));
+	EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_FINISH));
+	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(self->fd));
+
+	ASSERT_EQ(0, luo_set_event(self->fd, LIVEUPDATE_PREPARE));
+	EXPECT_EQ(LIVEUPDATE_STATE_PREPARED, luo_get_state(self->fd));
+	EXPECT_STREQ("prepared", sysfs_state());
+
+	/* Refused from PREPARED. */
+	EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_PREPARE));
+	EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_FINISH));
+	EXPECT_EQ(LIVEUPDATE_STATE_PREPARED, luo_get_state(self->fd));
+
+	ASSERT_EQ(0, luo_set_event(self->fd, LIVEUPDATE_CANCEL));
+	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(self->fd));
+	EXPECT_STREQ("normal", sysfs_state());
+	EXPECT_STREQ("prepare cancel ", test_log());
+}
+
+TEST_F(luo, prepare_fails)
+{
+	ASSERT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(self->fd));
+	set_knob("log", "");
+	ASSERT_EQ(0, set_knob("fail_prepare", "1"));
+	EXPECT_EQ(-EAGAIN, luo_set_event(self->fd, LIVEUPDATE_PREPARE));
+	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(self->fd));
+	EXPECT_STREQ("prepare ", test_log());
+	set_knob("fail_prepare", "0");
+}
+
+static long kexec_file_load(int kfd, int ifd, const char *cmdline,
+			    unsigned long flags)
+{
+	return syscall(SYS_kexec_file_load, kfd, ifd,
+		       cmdline ? strlen(cmdline) + 1 : 0, cmdline, flags);
+}
+
+TEST_F(luo, failed_freeze_refuses_kexec)
+{
+	int kfd, ifd;
+
+	ASSERT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(self->fd));
+	kfd = open("/fdbox/kernel", O_RDONLY);
+	ifd = open("/fdbox/kernel", O_RDONLY);
+	if (kfd < 0)
+		SKIP(return, "no /fdbox/kernel to kexec");
+	ASSERT_EQ(0, kexec_file_load(kfd, ifd, "console=ttyS0", 0))
+		TH_LOG("kexec_file_load: %s", strerror(errno));
+
+	set_knob("log", "");
+	ASSERT_EQ(0, set_knob("fail_freeze", "1"));
+	ASSERT_EQ(0, luo_set_event(self->fd, LIVEUPDATE_PREPARE));
+	sync();
+	/* The kexec is refused with the freeze callback's error... */
+	EXPECT_EQ(-1, reboot(LINUX_REBOOT_CMD_KEXEC));
+	EXPECT_EQ(EAGAIN, errno);
+	/* ... every subsystem was cancelled, and the state is NORMAL. */
+	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(self->fd));
+	EXPECT_STREQ("prepare freeze cancel ", test_log());
+
+	set_knob("fail_freeze", "0");
+	EXPECT_EQ(0, kexec_file_load(-1, -1, NULL, KEXEC_FILE_UNLOAD));
+	close(kfd);
+	close(ifd);
+}
+
+/* Runs last: set the blob that the next stage must get back. */
+TEST_F(luo, arm)
+{
+	char blob[BLOB_LEN];
+
+	ASSERT_EQ(BLOB_LEN, getrandom(blob, sizeof(blob), 0));
+	ASSERT_EQ(0, write_file(TEST_DIR "/blob", blob, sizeof(blob)));
+	/* The root file system is the next stage's initramfs. */
+	ASSERT_EQ(0, write_file(SAVED_BLOB, blob, sizeof(blob)));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Wrappers around the live update state machine ioctls on /dev/liveupdate
+ * for the selftests. Each returns a negative errno on failure.
+ */
+#ifndef _LUO_UTIL_H
+#define _LUO_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/liveupdate.h>
+
+#define LUO_DEV		"/dev/liveupdate"
+#define LUO_SYSFS_STATE	"/sys/kernel/liveupdate/state"
+
+static inline int luo_open(void)
+{
+	int fd = open(LUO_DEV, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* The current enum liveupdate_state, or a negative errno. */
+static inline int luo_get_state(int luo)
+{
+	struct liveupdate_ioctl_get_state arg = { .size = sizeof(arg) };
+
+	if (ioctl(luo, LIVEUPDATE_IOCTL_GET_STATE, &arg))
+		return -errno;
+	return arg.state;
+}
+
+static inline int luo_set_event(int luo, unsigned int event)
+{
+	struct liveupdate_ioctl_set_event arg = {
+		.size = sizeof(arg),
+		.event = event,
+	};
+
+	return ioctl(luo, LIVEUPDATE_IOCTL_SET_EVENT, &arg) ? -errno : 0;
+}
+
+static inline const char *luo_state_name(int state)
+{
+	switch (state) {
+	case LIVEUPDATE_STATE_NORMAL: return "normal";
+	case LIVEUPDATE_STATE_PREPARED: return "prepared";
+	case LIVEUPDATE_STATE_FROZEN: return "frozen";
+	case LIVEUPDATE_STATE_UPDATED: return "updated";
+	default: return "?";
+	}
+}
+
+#endif /* _LUO_UTIL_H */

@@ -10,7 +10,10 @@
  * - fail_prepare, fail_freeze: when 1, that callback fails with -EAGAIN;
  * - log:          the callbacks run since boot, one word each ("prepare",
  *                 "freeze", "cancel", "finish:data" or "finish:none");
- *                 write anything to clear it.
+ *                 write anything to clear it;
+ * - register:     write "new" to register (and unregister again) another
+ *                 subsystem, or "dup" to register one under this one's name;
+ *                 read the errno it returned.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -47,6 +50,7 @@ static struct luo_test_ser *luo_test_out;
 static bool luo_test_fail_prepare;
 static bool luo_test_fail_freeze;
 static char luo_test_log[LUO_TEST_LOG_MAX];
+static int luo_test_register_err;
 
 static void luo_test_logf(const char *word)
 {
@@ -106,6 +110,57 @@ static const struct liveupdate_subsystem_ops luo_test_ops = {
 static struct liveupdate_subsystem luo_test_subsystem = {
 	.name = LUO_TEST_NAME,
 	.ops = &luo_test_ops,
+};
+
+static const struct liveupdate_subsystem_ops luo_test_probe_ops = { };
+
+static struct liveupdate_subsystem luo_test_probe = {
+	.name = LUO_TEST_NAME "-probe",
+	.ops = &luo_test_probe_ops,
+};
+
+static struct liveupdate_subsystem luo_test_dup = {
+	.name = LUO_TEST_NAME,
+	.ops = &luo_test_probe_ops,
+};
+
+static ssize_t luo_test_register_read(struct file *file, char __user *buf,
+				      size_t count, loff_t *ppos)
+{
+	char out[16];
+	int len;
+
+	len = scnprintf(out, sizeof(out), "%d\n", READ_ONCE(luo_test_register_err));
+	return simple_read_from_buffer(buf, count, ppos, out, len);
+}
+
+static ssize_t luo_test_register_write(struct file *file,
+				       const char __user *buf, size_t count,
+				       loff_t *ppos)
+{
+	struct liveupdate_subsystem *s;
+	char cmd[8] = { };
+	int err;
+
+	if (copy_from_user(cmd, buf, min(count, sizeof(cmd) - 1)))
+		return -EFAULT;
+	if (!strncmp(cmd, "new", 3))
+		s = &luo_test_probe;
+	else if (!strncmp(cmd, "dup", 3))
+		s = &luo_test_dup;
+	else
+		return -EINVAL;
+
+	err = liveupdate_register_subsystem(s);
+	if (!err)
+		liveupdate_unregister_subsystem(s);
+	WRITE_ONCE(luo_test_register_err, err);
+	return count;
+}
+
+static const struct file_operations luo_test_register_fops = {
+	.read = luo_test_register_read,
+	.write = luo_test_register_write,
 };
 
 static ssize_t luo_test_blob_read(struct file *file, char __user *buf,
@@ -203,6 +258,8 @@ static int __init luo_test_init(void)
 	debugfs_create_file("blob", 0600, dir, NULL, &luo_test_blob_fops);
 	debugfs_create_file("incoming", 0400, dir, NULL, &luo_test_in_fops);
 	debugfs_create_file("log", 0600, dir, NULL, &luo_test_log_fops);
+	debugfs_create_file("register", 0600, dir, NULL,
+			    &luo_test_register_fops);
 	debugfs_create_bool("fail_prepare", 0600, dir, &luo_test_fail_prepare);
 	debugfs_create_bool("fail_freeze", 0600, dir, &luo_test_fail_freeze);
 	return 0;

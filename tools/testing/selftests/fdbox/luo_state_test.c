@@ -83,6 +83,18 @@ static const char *test_log(void)
 	return log;
 }
 
+/* Have the test subsystem register another subsystem; returns its errno. */
+static int try_register(const char *what)
+{
+	char out[16] = "";
+
+	if (set_knob("register", what))
+		return 1;
+	if (read_file(TEST_DIR "/register", out, sizeof(out) - 1) <= 0)
+		return 1;
+	return atoi(out);
+}
+
 static const char *sysfs_state(void)
 {
 	static char word[32];
@@ -135,6 +147,9 @@ TEST_F(luo, after_kexec)
 	n = read_file(TEST_DIR "/incoming", got, sizeof(got));
 	ASSERT_EQ(BLOB_LEN, n);
 	EXPECT_EQ(0, memcmp(want, got, BLOB_LEN));
+
+	/* The new kernel's subsystems may register while UPDATED. */
+	EXPECT_EQ(0, try_register("new"));
 
 	/* Nothing but FINISH leaves UPDATED. */
 	EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_PREPARE));
@@ -217,6 +232,19 @@ TEST_F(luo, transitions)
 	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(self->fd));
 	EXPECT_STREQ("normal", sysfs_state());
 	EXPECT_STREQ("prepare cancel ", test_log());
+}
+
+TEST_F(luo, registration)
+{
+	ASSERT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(self->fd));
+	EXPECT_EQ(0, try_register("new"));
+	EXPECT_EQ(-EEXIST, try_register("dup"));
+
+	/* Not while a live update is under way. */
+	ASSERT_EQ(0, luo_set_event(self->fd, LIVEUPDATE_PREPARE));
+	EXPECT_EQ(-EBUSY, try_register("new"));
+	ASSERT_EQ(0, luo_set_event(self->fd, LIVEUPDATE_CANCEL));
+	EXPECT_EQ(0, try_register("new"));
 }
 
 TEST_F(luo, prepare_fails)

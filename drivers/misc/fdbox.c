@@ -56,47 +56,14 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "fdbox_internal.h"
+
 /* How many boxes may exist at the same time. */
 #define FDBOX_MAX_BOXES		4096
 
-/**
- * struct fdbox - A box of named file descriptors.
- * @dev:     The box's device, /dev/fdbox/<name>. Its name is the box name and
- *           its reference count the box's.
- * @cdev:    The character device behind @dev.
- * @node:    Link in the tree of boxes, by name. Protected by fdbox_lock.
- * @lock:    Protects the fields below.
- * @entries: Tree of &struct fdbox_entry, by name.
- * @sealed:  No entry may be put or taken.
- * @deleted: The box was deleted; open files on its device see -ENODEV.
- */
-struct fdbox {
-	struct device dev;
-	struct cdev cdev;
-	struct rb_node node;
-	struct mutex lock; /* protects entries, sealed, deleted */
-	struct rb_root entries;
-	bool sealed;
-	bool deleted;
-};
-
-/**
- * struct fdbox_entry - A file held in a box.
- * @node:    Link in the box's tree of entries.
- * @file:    The file. The entry holds a reference.
- * @handler: The handler of the file's type. The entry holds a reference to
- *           its module.
- * @name:    The entry's name.
- */
-struct fdbox_entry {
-	struct rb_node node;
-	struct file *file;
-	const struct fdbox_file_handler *handler;
-	char name[];
-};
-
-static DEFINE_MUTEX(fdbox_lock);
-static struct rb_root fdbox_boxes = RB_ROOT;
+/* Protects fdbox_boxes, and box creation and deletion. */
+DEFINE_MUTEX(fdbox_lock);
+struct rb_root fdbox_boxes = RB_ROOT;
 static DEFINE_IDA(fdbox_minors);
 static dev_t fdbox_devt;
 
@@ -119,7 +86,7 @@ static const struct class fdbox_class = {
  * A name is NUL-terminated inside FDBOX_NAME_LEN bytes, not empty, and has
  * no '/'.
  */
-static int fdbox_check_name(const u8 *uname)
+int fdbox_check_name(const u8 *uname)
 {
 	const char *name = (const char *)uname;
 	size_t len = strnlen(name, FDBOX_NAME_LEN);
@@ -132,7 +99,7 @@ static int fdbox_check_name(const u8 *uname)
 }
 
 /* A box name also must not shadow the control device or a directory. */
-static int fdbox_check_box_name(const u8 *uname)
+int fdbox_check_box_name(const u8 *uname)
 {
 	const char *name = (const char *)uname;
 	int err;
@@ -161,7 +128,7 @@ static bool fdbox_box_less(struct rb_node *a, const struct rb_node *b)
 		      dev_name(&fdbox_from_node(b)->dev)) < 0;
 }
 
-static struct fdbox *fdbox_find_box(const u8 *name)
+static struct fdbox *fdbox_find_box(const void *name)
 {
 	struct rb_node *node;
 
@@ -203,10 +170,47 @@ static const struct fdbox_file_handler *fdbox_get_handler(struct file *file)
 	return NULL;
 }
 
-static void fdbox_free_entry(struct fdbox_entry *entry)
+/* The handler called @name, with its module pinned; NULL if none. */
+const struct fdbox_file_handler *fdbox_get_handler_by_name(const char *name)
 {
-	fput(entry->file);
-	module_put(entry->handler->owner);
+	struct fdbox_file_handler *handler;
+
+	guard(rwsem_read)(&fdbox_handlers_rwsem);
+	list_for_each_entry(handler, &fdbox_handlers, list) {
+		if (!strcmp(handler->name, name))
+			return try_module_get(handler->owner) ? handler : NULL;
+	}
+	return NULL;
+}
+
+/* A new entry called @name, not in any box, without file or handler. */
+struct fdbox_entry *fdbox_entry_alloc(const char *name)
+{
+	size_t len = strlen(name) + 1;
+	struct fdbox_entry *entry;
+
+	entry = kzalloc_flex(*entry, name, len, GFP_KERNEL_ACCOUNT);
+	if (!entry)
+		return NULL;
+	memcpy(entry->name, name, len);
+	return entry;
+}
+
+/* Add @entry to @box; -EEXIST if the name is taken. */
+int fdbox_entry_insert(struct fdbox *box, struct fdbox_entry *entry)
+{
+	lockdep_assert_held(&box->lock);
+	return rb_find_add(&entry->node, &box->entries, fdbox_entry_cmp) ?
+	       -EEXIST : 0;
+}
+
+/* Release an entry that is in no box: its file, its handler, itself. */
+void fdbox_free_entry(struct fdbox_entry *entry)
+{
+	if (entry->file)
+		fput(entry->file);
+	if (entry->handler)
+		module_put(entry->handler->owner);
 	kfree(entry);
 }
 
@@ -335,7 +339,6 @@ static int fdbox_put_fd(struct file *filp, void *argp)
 	const struct fdbox_file_handler *handler;
 	struct fdbox_put_fd *arg = argp;
 	struct fdbox_entry *entry;
-	size_t len;
 	int err;
 
 	if (arg->flags || arg->pad)
@@ -352,13 +355,11 @@ static int fdbox_put_fd(struct file *filp, void *argp)
 	if (!handler)
 		return -EOPNOTSUPP;
 
-	len = strlen((const char *)arg->name) + 1;
-	entry = kmalloc_flex(*entry, name, len, GFP_KERNEL_ACCOUNT);
+	entry = fdbox_entry_alloc((const char *)arg->name);
 	if (!entry) {
 		module_put(handler->owner);
 		return -ENOMEM;
 	}
-	memcpy(entry->name, arg->name, len);
 	entry->handler = handler;
 
 	scoped_guard(mutex, &box->lock) {
@@ -366,15 +367,13 @@ static int fdbox_put_fd(struct file *filp, void *argp)
 			err = -ENODEV;
 		else if (box->sealed)
 			err = -EBUSY;
-		else if (rb_find_add(&entry->node, &box->entries,
-				     fdbox_entry_cmp))
-			err = -EEXIST;
 		else
+			err = fdbox_entry_insert(box, entry);
+		if (!err)
 			entry->file = no_free_ptr(file);
 	}
 	if (err) {
-		module_put(handler->owner);
-		kfree(entry);
+		fdbox_free_entry(entry);
 		return err;
 	}
 
@@ -434,12 +433,20 @@ static int fdbox_seal(struct file *filp, void *argp)
 static int fdbox_unseal(struct file *filp, void *argp)
 {
 	struct fdbox *box = filp->private_data;
+	int err;
 
 	guard(mutex)(&box->lock);
 	if (box->deleted)
 		return -ENODEV;
 	if (!box->sealed)
 		return -EINVAL;
+	if (box->carried)
+		return -EBUSY;
+	if (box->incoming) {
+		err = fdbox_luo_restore(box);
+		if (err)
+			return err;
+	}
 	return fdbox_set_sealed(box, false);
 }
 
@@ -479,30 +486,31 @@ static const struct file_operations fdbox_box_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 };
 
-static int fdbox_create_box(struct file *filp, void *argp)
+/**
+ * fdbox_box_add() - Create an empty, unsealed box and its device.
+ * @name: A valid box name.
+ *
+ * Context: Takes fdbox_lock.
+ * Return: the box, or an ERR_PTR(): -EEXIST if the name is taken, -ENOSPC
+ * if FDBOX_MAX_BOXES exist, -ENOMEM.
+ */
+struct fdbox *fdbox_box_add(const char *name)
 {
-	struct fdbox_create_box *arg = argp;
 	struct fdbox *box;
 	int minor, err;
 
-	if (arg->flags)
-		return -EINVAL;
-	err = fdbox_check_box_name(arg->name);
-	if (err)
-		return err;
-
 	guard(mutex)(&fdbox_lock);
-	if (fdbox_find_box(arg->name))
-		return -EEXIST;
+	if (fdbox_find_box(name))
+		return ERR_PTR(-EEXIST);
 
 	minor = ida_alloc_max(&fdbox_minors, FDBOX_MAX_BOXES - 1, GFP_KERNEL);
 	if (minor < 0)
-		return minor;
+		return ERR_PTR(minor);
 
 	box = kzalloc_obj(*box);
 	if (!box) {
 		ida_free(&fdbox_minors, minor);
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	}
 	mutex_init(&box->lock);
 	box->entries = RB_ROOT;
@@ -512,7 +520,7 @@ static int fdbox_create_box(struct file *filp, void *argp)
 	box->dev.class = &fdbox_class;
 	box->dev.devt = MKDEV(MAJOR(fdbox_devt), minor);
 	box->dev.release = fdbox_box_release;
-	err = dev_set_name(&box->dev, "%s", arg->name);
+	err = dev_set_name(&box->dev, "%s", name);
 	if (err)
 		goto err_put;
 
@@ -523,17 +531,63 @@ static int fdbox_create_box(struct file *filp, void *argp)
 		goto err_put;
 
 	rb_add(&box->node, &fdbox_boxes, fdbox_box_less);
-	return 0;
+	return box;
 
 err_put:
 	put_device(&box->dev);
-	return err;
+	return ERR_PTR(err);
+}
+
+/**
+ * fdbox_box_remove() - Remove a box, releasing its entries.
+ * @box:    The box.
+ * @sealed: Remove it even if it is sealed (a box dropped after a live
+ *          update); otherwise a sealed box is -EBUSY.
+ *
+ * Fds still open on the box's device see -ENODEV from then on.
+ *
+ * Context: fdbox_lock held, @box->lock not held.
+ * Return: 0, or -EBUSY.
+ */
+int fdbox_box_remove(struct fdbox *box, bool sealed)
+{
+	struct fdbox_entry *entry, *tmp;
+
+	lockdep_assert_held(&fdbox_lock);
+
+	scoped_guard(mutex, &box->lock) {
+		if (box->sealed && !sealed)
+			return -EBUSY;
+		box->deleted = true;
+		rbtree_postorder_for_each_entry_safe(entry, tmp, &box->entries,
+						     node)
+			fdbox_free_entry(entry);
+		box->entries = RB_ROOT;
+	}
+
+	rb_erase(&box->node, &fdbox_boxes);
+	cdev_device_del(&box->cdev, &box->dev);
+	put_device(&box->dev);
+	return 0;
+}
+
+static int fdbox_create_box(struct file *filp, void *argp)
+{
+	struct fdbox_create_box *arg = argp;
+	int err;
+
+	if (arg->flags)
+		return -EINVAL;
+	err = fdbox_check_box_name(arg->name);
+	if (err)
+		return err;
+
+	return PTR_ERR_OR_ZERO(fdbox_box_add((const char *)arg->name));
 }
 
 static int fdbox_delete_box(struct file *filp, void *argp)
 {
 	struct fdbox_delete_box *arg = argp;
-	struct fdbox_entry *entry, *tmp;
 	struct fdbox *box;
 	int err;
 
@@ -547,21 +601,7 @@ static int fdbox_delete_box(struct file *filp, void *argp)
 	box = fdbox_find_box(arg->name);
 	if (!box)
 		return -ENOENT;
-
-	scoped_guard(mutex, &box->lock) {
-		if (box->sealed)
-			return -EBUSY;
-		box->deleted = true;
-		rbtree_postorder_for_each_entry_safe(entry, tmp, &box->entries,
-						     node)
-			fdbox_free_entry(entry);
-		box->entries = RB_ROOT;
-	}
-
-	rb_erase(&box->node, &fdbox_boxes);
-	cdev_device_del(&box->cdev, &box->dev);
-	put_device(&box->dev);
-	return 0;
+	return fdbox_box_remove(box, false);
 }
 
 static const struct fdbox_ioctl_op fdbox_ctl_ioctl_ops[] = {
@@ -682,6 +722,7 @@ static int __init fdbox_init(void)
 	if (err)
 		goto err_handler;
 
+	fdbox_luo_init();
 	return 0;
 
 err_handler:

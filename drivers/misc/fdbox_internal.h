@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * FDBox internals shared by the driver and its live update support.
+ */
+#ifndef _FDBOX_INTERNAL_H
+#define _FDBOX_INTERNAL_H
+
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/fdbox.h>
+#include <linux/liveupdate.h>
+#include <linux/mutex.h>
+#include <linux/rbtree.h>
+
+/**
+ * struct fdbox - A box of named file descriptors.
+ * @dev:      The box's device, /dev/fdbox/<name>. Its name is the box name
+ *            and its reference count the box's.
+ * @cdev:     The character device behind @dev.
+ * @node:     Link in the tree of boxes, by name. Protected by fdbox_lock.
+ * @lock:     Protects the fields below.
+ * @entries:  Tree of &struct fdbox_entry, by name.
+ * @sealed:   No entry may be put or taken.
+ * @deleted:  The box was deleted; open files on its device see -ENODEV.
+ * @carried:  Sealed, and preserved for the live update under way.
+ * @frozen:   Carried, and its files frozen on the kexec reboot path.
+ * @incoming: Came from the previous kernel; UNSEAL restores its files.
+ */
+struct fdbox {
+	struct device dev;
+	struct cdev cdev;
+	struct rb_node node;
+	struct mutex lock; /* protects the fields below */
+	struct rb_root entries;
+	bool sealed;
+	bool deleted;
+	bool carried;
+	bool frozen;
+	bool incoming;
+};
+
+/**
+ * struct fdbox_entry - A file held in a box.
+ * @node:      Link in the box's tree of entries.
+ * @file:      The file, with a reference; NULL while an incoming entry
+ *             waits to be restored.
+ * @handler:   The FDBox handler of the file's type; its module is pinned.
+ * @luo:       The file's live update preservation: outgoing while the box
+ *             is carried, incoming until restored.
+ * @luo_compat: Incoming: the compatible string of the LUO file handler
+ *             that preserved the file.
+ * @name:      The entry's name.
+ */
+struct fdbox_entry {
+	struct rb_node node;
+	struct file *file;
+	const struct fdbox_file_handler *handler;
+	struct liveupdate_file_op_args luo;
+	char luo_compat[LIVEUPDATE_HNDL_COMPAT_LENGTH];
+	char name[];
+};
+
+extern struct mutex fdbox_lock;
+extern struct rb_root fdbox_boxes;
+
+/* Walk the boxes in name order; the box must not be removed meanwhile. */
+#define fdbox_for_each_box(box)						\
+	for (struct rb_node *__bn = rb_first(&fdbox_boxes);		\
+	     __bn && ((box) = rb_entry(__bn, struct fdbox, node), 1);	\
+	     __bn = rb_next(__bn))
+
+/* Walk a box's entries in name order; none may be removed meanwhile. */
+#define fdbox_for_each_entry(entry, box)				\
+	for (struct rb_node *__en = rb_first(&(box)->entries);		\
+	     __en && ((entry) = rb_entry(__en, struct fdbox_entry, node), 1); \
+	     __en = rb_next(__en))
+
+int fdbox_check_name(const u8 *name);
+int fdbox_check_box_name(const u8 *name);
+struct fdbox *fdbox_box_add(const char *name);
+int fdbox_box_remove(struct fdbox *box, bool sealed);
+struct fdbox_entry *fdbox_entry_alloc(const char *name);
+int fdbox_entry_insert(struct fdbox *box, struct fdbox_entry *entry);
+void fdbox_free_entry(struct fdbox_entry *entry);
+const struct fdbox_file_handler *fdbox_get_handler_by_name(const char *name);
+
+#if IS_ENABLED(CONFIG_FDBOX_LUO)
+void fdbox_luo_init(void);
+int fdbox_luo_restore(struct fdbox *box);
+#else
+static inline void fdbox_luo_init(void)
+{
+}
+
+static inline int fdbox_luo_restore(struct fdbox *box)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+#endif /* _FDBOX_INTERNAL_H */

@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * FDBox live update: sealed boxes cross a kexec.
+ */
+
+/**
+ * DOC: FDBox live update
+ *
+ * FDBox is a subsystem of the live update state machine, named "fdbox":
+ *
+ * - PREPARE preserves, through the LUO file handler of each file's type
+ *   (memfd_luo for memfds), every file of every sealed box, and marks those
+ *   boxes carried. Boxes that are not sealed, or that are created or sealed
+ *   after PREPARE, are not carried. A carried box refuses PUT, GET, SEAL,
+ *   UNSEAL and DELETE with -EBUSY.
+ * - FREEZE freezes the files and writes the carried boxes into the KHO
+ *   subtree "fdbox", allocated at PREPARE.
+ * - CANCEL undoes both: the boxes are plain sealed boxes again.
+ * - In the new kernel, the boxes reappear sealed, with their device nodes,
+ *   their entries waiting. UNSEAL restores their files; an entry whose file
+ *   cannot be restored is reported and dropped, and UNSEAL fails with the box
+ *   still sealed. FINISH drops the boxes that were never unsealed and
+ *   releases their files' memory, with one log line each.
+ *
+ * The subtree is a flattened device tree, compatible "fdbox-v1"::
+ *
+ *   / {
+ *           compatible = "fdbox-v1";
+ *           box-0 {
+ *                   name = "vm1";                 // the box name
+ *                   fd-0 {
+ *                           name = "guest-ram";   // the entry name
+ *                           fdbox-handler = "memfd";
+ *                           luo-handler = "memfd-v1";
+ *                           data = <u64>;         // the LUO handler's data
+ *                   };
+ *           };
+ *   };
+ *
+ * It comes from the previous kernel and is not trusted: a bad header, an
+ * unknown version, or a name, string or size that does not check out is
+ * reported, and what it concerns is skipped.
+ */
+
+#define pr_fmt(fmt) "fdbox: " fmt
+
+#include <linux/cleanup.h>
+#include <linux/err.h>
+#include <linux/io.h>
+#include <linux/kexec_handover.h>
+#include <linux/libfdt.h>
+#include <linux/liveupdate.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/unaligned.h>
+
+#include "fdbox_internal.h"
+
+#define FDBOX_KHO_NAME		"fdbox"
+#define FDBOX_KHO_COMPATIBLE	"fdbox-v1"
+#define FDBOX_HANDLER_NAME_LEN	32
+
+/* Upper bounds of what one box and one entry take in the tree. */
+#define FDBOX_FDT_BASE		1024
+#define FDBOX_FDT_BOX		(64 + FDBOX_NAME_LEN)
+#define FDBOX_FDT_ENTRY		(128 + FDBOX_NAME_LEN + \
+				 FDBOX_HANDLER_NAME_LEN + \
+				 LIVEUPDATE_HNDL_COMPAT_LENGTH)
+
+/* The outgoing tree: allocated and added at PREPARE, written at FREEZE. */
+static void *fdbox_fdt;
+static size_t fdbox_fdt_size;
+
+/* Unpreserve the entries of @box before @until, or all if @until is NULL. */
+static void fdbox_unpreserve_box(struct fdbox *box, struct fdbox_entry *until)
+{
+	struct fdbox_entry *entry;
+
+	lockdep_assert_held(&box->lock);
+	fdbox_for_each_entry(entry, box) {
+		if (entry == until)
+			break;
+		if (box->frozen)
+			liveupdate_file_unfreeze(&entry->luo);
+		liveupdate_file_unpreserve(&entry->luo);
+	}
+	box->carried = false;
+	box->frozen = false;
+}
+
+/* Preserve every file of @box; returns how many, or an error. */
+static int fdbox_preserve_box(struct fdbox *box)
+{
+	struct fdbox_entry *entry;
+	int err, n = 0;
+
+	lockdep_assert_held(&box->lock);
+	fdbox_for_each_entry(entry, box) {
+		err = liveupdate_file_preserve(entry->file, &entry->luo);
+		if (err) {
+			dev_warn(&box->dev, "cannot preserve entry %s: %pe\n",
+				 entry->name, ERR_PTR(err));
+			fdbox_unpreserve_box(box, entry);
+			return err;
+		}
+		n++;
+	}
+	box->carried = true;
+	return n;
+}
+
+/* Undo PREPARE and FREEZE for every box. */
+static void fdbox_uncarry_all(void)
+{
+	struct fdbox *box;
+
+	lockdep_assert_held(&fdbox_lock);
+	fdbox_for_each_box(box) {
+		guard(mutex)(&box->lock);
+		if (box->carried)
+			fdbox_unpreserve_box(box, NULL);
+	}
+	if (fdbox_fdt) {
+		kho_remove_subtree(fdbox_fdt);
+		kho_unpreserve_free(fdbox_fdt);
+		fdbox_fdt = NULL;
+	}
+}
+
+static int fdbox_luo_prepare(struct liveupdate_subsystem *s, u64 *data)
+{
+	size_t size = FDBOX_FDT_BASE;
+	struct fdbox *box;
+	void *fdt;
+	int n, err = 0;
+
+	guard(mutex)(&fdbox_lock);
+	fdbox_for_each_box(box) {
+		guard(mutex)(&box->lock);
+		if (!box->sealed || box->incoming)
+			continue;
+		n = fdbox_preserve_box(box);
+		if (n < 0) {
+			err = n;
+			break;
+		}
+		size += FDBOX_FDT_BOX + n * FDBOX_FDT_ENTRY;
+	}
+	if (err)
+		goto err_uncarry;
+
+	size = round_up(size, PAGE_SIZE);
+	fdt = kho_alloc_preserve(size);
+	if (IS_ERR(fdt)) {
+		err = PTR_ERR(fdt);
+		goto err_uncarry;
+	}
+	err = kho_add_subtree(FDBOX_KHO_NAME, fdt, size);
+	if (err) {
+		kho_unpreserve_free(fdt);
+		goto err_uncarry;
+	}
+	fdbox_fdt = fdt;
+	fdbox_fdt_size = size;
+	return 0;
+
+err_uncarry:
+	fdbox_uncarry_all();
+	return err;
+}
+
+static int fdbox_fdt_add_entry(void *fdt, const struct fdbox_entry *entry,
+			       unsigned int idx)
+{
+	char node[16];
+	int err;
+
+	snprintf(node, sizeof(node), "fd-%u", idx);
+	err = fdt_begin_node(fdt, node);
+	if (!err)
+		err = fdt_property_string(fdt, "name", entry->name);
+	if (!err)
+		err = fdt_property_string(fdt, "fdbox-handler",
+					  entry->handler->name);
+	if (!err)
+		err = fdt_property_string(fdt, "luo-handler",
+					  entry->luo.handler->compatible);
+	if (!err)
+		err = fdt_property_u64(fdt, "data", entry->luo.serialized_data);
+	if (!err)
+		err = fdt_end_node(fdt);
+	return err;
+}
+
+static int fdbox_fdt_add_box(void *fdt, struct fdbox *box, unsigned int idx)
+{
+	struct fdbox_entry *entry;
+	unsigned int i = 0;
+	char node[16];
+	int err;
+
+	snprintf(node, sizeof(node), "box-%u", idx);
+	err = fdt_begin_node(fdt, node);
+	if (!err)
+		err = fdt_property_string(fdt, "name", dev_name(&box->dev));
+	fdbox_for_each_entry(entry, box) {
+		if (err)
+			break;
+		err = fdbox_fdt_add_entry(fdt, entry, i++);
+	}
+	if (!err)
+		err = fdt_end_node(fdt);
+	return err;
+}
+
+/* Write the carried boxes into the tree allocated at PREPARE. */
+static int fdbox_write_fdt(void)
+{
+	void *fdt = fdbox_fdt;
+	unsigned int idx = 0;
+	struct fdbox *box;
+	int err;
+
+	lockdep_assert_held(&fdbox_lock);
+	err = fdt_create(fdt, fdbox_fdt_size);
+	if (!err)
+		err = fdt_finish_reservemap(fdt);
+	if (!err)
+		err = fdt_begin_node(fdt, "");
+	if (!err)
+		err = fdt_property_string(fdt, "compatible",
+					  FDBOX_KHO_COMPATIBLE);
+	fdbox_for_each_box(box) {
+		if (err)
+			break;
+		guard(mutex)(&box->lock);
+		if (box->carried)
+			err = fdbox_fdt_add_box(fdt, box, idx++);
+	}
+	if (!err)
+		err = fdt_end_node(fdt);
+	if (!err)
+		err = fdt_finish(fdt);
+	if (err) {
+		pr_err("cannot write the boxes for the next kernel: %d\n", err);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* Freeze the files of a carried box; on failure, unfreeze those done. */
+static int fdbox_freeze_box(struct fdbox *box)
+{
+	struct fdbox_entry *entry, *failed;
+	int err;
+
+	lockdep_assert_held(&box->lock);
+	fdbox_for_each_entry(entry, box) {
+		err = liveupdate_file_freeze(&entry->luo);
+		if (err)
+			goto err_unfreeze;
+	}
+	box->frozen = true;
+	return 0;
+
+err_unfreeze:
+	dev_warn(&box->dev, "cannot freeze entry %s: %pe\n", entry->name,
+		 ERR_PTR(err));
+	failed = entry;
+	fdbox_for_each_entry(entry, box) {
+		if (entry == failed)
+			break;
+		liveupdate_file_unfreeze(&entry->luo);
+	}
+	return err;
+}
+
+static int fdbox_luo_freeze(struct liveupdate_subsystem *s, u64 *data)
+{
+	struct fdbox *box;
+	int err;
+
+	guard(mutex)(&fdbox_lock);
+	fdbox_for_each_box(box) {
+		guard(mutex)(&box->lock);
+		if (!box->carried)
+			continue;
+		/* On failure, the cancel that follows undoes the others. */
+		err = fdbox_freeze_box(box);
+		if (err)
+			return err;
+	}
+	return fdbox_write_fdt();
+}
+
+static void fdbox_luo_cancel(struct liveupdate_subsystem *s, u64 data)
+{
+	guard(mutex)(&fdbox_lock);
+	fdbox_uncarry_all();
+}
+
+/* Release what an incoming box still holds; false if it is not incoming. */
+static bool fdbox_release_incoming(struct fdbox *box, unsigned int *released)
+{
+	struct fdbox_entry *entry;
+	int err;
+
+	guard(mutex)(&box->lock);
+	if (!box->incoming)
+		return false;
+
+	*released = 0;
+	fdbox_for_each_entry(entry, box) {
+		if (entry->file)
+			continue;
+		err = liveupdate_file_finish(entry->luo_compat, &entry->luo);
+		if (err)
+			dev_warn(&box->dev, "cannot release entry %s: %pe\n",
+				 entry->name, ERR_PTR(err));
+		else
+			(*released)++;
+	}
+	return true;
+}
+
+static void fdbox_luo_finish(struct liveupdate_subsystem *s, u64 data)
+{
+	struct rb_node *node, *next;
+	unsigned int released;
+
+	guard(mutex)(&fdbox_lock);
+	for (node = rb_first(&fdbox_boxes); node; node = next) {
+		struct fdbox *box = rb_entry(node, struct fdbox, node);
+
+		next = rb_next(node);
+		if (!fdbox_release_incoming(box, &released))
+			continue;
+		pr_info("box %s was not unsealed before FINISH: removed, %u file(s) released\n",
+			dev_name(&box->dev), released);
+		fdbox_box_remove(box, true);
+	}
+}
+
+static const struct liveupdate_subsystem_ops fdbox_luo_ops = {
+	.prepare = fdbox_luo_prepare,
+	.freeze = fdbox_luo_freeze,
+	.cancel = fdbox_luo_cancel,
+	.finish = fdbox_luo_finish,
+};
+
+static struct liveupdate_subsystem fdbox_subsystem = {
+	.name = "fdbox",
+	.ops = &fdbox_luo_ops,
+};
+
+/**
+ * fdbox_luo_restore() - Restore the files of an incoming box.
+ * @box: A sealed box that came from the previous kernel.
+ *
+ * Called by UNSEAL. Entries restored stay restored if a later one fails; an
+ * entry whose file cannot be restored is dropped, unless its LUO handler is
+ * not registered (yet), in which case it is kept for another try.
+ *
+ * Context: @box->lock held.
+ * Return: 0 when every file is back, or the first error.
+ */
+int fdbox_luo_restore(struct fdbox *box)
+{
+	struct rb_node *node, *next;
+	int err;
+
+	lockdep_assert_held(&box->lock);
+	for (node = rb_first(&box->entries); node; node = next) {
+		struct fdbox_entry *entry = rb_entry(node, struct fdbox_entry,
+						     node);
+
+		next = rb_next(node);
+		if (entry->file)
+			continue;
+
+		err = liveupdate_file_retrieve(entry->luo_compat, &entry->luo);
+		if (err == -ENOENT) {
+			dev_warn(&box->dev, "entry %s: no LUO handler %s\n",
+				 entry->name, entry->luo_compat);
+			return err;
+		}
+		if (err) {
+			dev_warn(&box->dev, "cannot restore entry %s: %pe; dropped\n",
+				 entry->name, ERR_PTR(err));
+			liveupdate_file_finish(entry->luo_compat, &entry->luo);
+			rb_erase(&entry->node, &box->entries);
+			fdbox_free_entry(entry);
+			return err;
+		}
+		entry->file = entry->luo.file;
+		liveupdate_file_finish(entry->luo_compat, &entry->luo);
+	}
+	box->incoming = false;
+	return 0;
+}
+
+/* A NUL-terminated string property of at most @max bytes, or NULL. */
+static const char *fdbox_fdt_string(const void *fdt, int node,
+				    const char *prop, int max)
+{
+	const char *s;
+	int len;
+
+	s = fdt_getprop(fdt, node, prop, &len);
+	if (!s || len <= 1 || len > max || s[len - 1] ||
+	    strnlen(s, len) != len - 1)
+		return NULL;
+	return s;
+}
+
+static void __init fdbox_restore_entry(struct fdbox *box, const void *fdt,
+				       int node)
+{
+	const struct fdbox_file_handler *handler;
+	const char *name, *hname, *compat;
+	struct fdbox_entry *entry;
+	const void *data;
+	int len;
+
+	name = fdbox_fdt_string(fdt, node, "name", FDBOX_NAME_LEN);
+	hname = fdbox_fdt_string(fdt, node, "fdbox-handler",
+				 FDBOX_HANDLER_NAME_LEN);
+	compat = fdbox_fdt_string(fdt, node, "luo-handler",
+				  LIVEUPDATE_HNDL_COMPAT_LENGTH);
+	data = fdt_getprop(fdt, node, "data", &len);
+	if (!name || fdbox_check_name((const u8 *)name) || !hname || !compat ||
+	    !data || len != sizeof(u64)) {
+		dev_warn(&box->dev, "incoming entry %s is malformed, skipped\n",
+			 fdt_get_name(fdt, node, NULL) ?: "?");
+		return;
+	}
+
+	handler = fdbox_get_handler_by_name(hname);
+	if (!handler) {
+		dev_warn(&box->dev, "incoming entry %s: no handler %s, skipped\n",
+			 name, hname);
+		return;
+	}
+	entry = fdbox_entry_alloc(name);
+	if (!entry) {
+		module_put(handler->owner);
+		return;
+	}
+	entry->handler = handler;
+	strscpy(entry->luo_compat, compat, sizeof(entry->luo_compat));
+	entry->luo.serialized_data = get_unaligned_be64(data);
+	if (fdbox_entry_insert(box, entry)) {
+		dev_warn(&box->dev, "incoming entry %s is a duplicate, skipped\n",
+			 name);
+		fdbox_free_entry(entry);
+	}
+}
+
+static void __init fdbox_restore_box(const void *fdt, int node)
+{
+	struct fdbox *box;
+	const char *name;
+	int child;
+
+	name = fdbox_fdt_string(fdt, node, "name", FDBOX_NAME_LEN);
+	if (!name || fdbox_check_box_name((const u8 *)name)) {
+		pr_warn("incoming box %s has a bad name, skipped\n",
+			fdt_get_name(fdt, node, NULL) ?: "?");
+		return;
+	}
+	box = fdbox_box_add(name);
+	if (IS_ERR(box)) {
+		pr_warn("cannot restore box %s: %pe, skipped\n", name, box);
+		return;
+	}
+
+	guard(mutex)(&box->lock);
+	box->sealed = true;
+	box->incoming = true;
+	fdt_for_each_subnode(child, fdt, node)
+		fdbox_restore_entry(box, fdt, child);
+	dev_info(&box->dev, "came through the live update, sealed\n");
+}
+
+static void __init fdbox_restore_boxes(void)
+{
+	phys_addr_t phys;
+	const void *fdt;
+	size_t len;
+	int node, err;
+
+	err = kho_retrieve_subtree(FDBOX_KHO_NAME, &phys, &len);
+	if (err) {
+		if (err != -ENOENT)
+			pr_warn("cannot retrieve the incoming boxes: %pe\n",
+				ERR_PTR(err));
+		return;
+	}
+
+	fdt = phys_to_virt(phys);
+	if (len < FDT_V17_SIZE || fdt_check_header(fdt) ||
+	    fdt_totalsize(fdt) > len) {
+		pr_warn("incoming boxes: not a valid tree, skipped\n");
+		goto out;
+	}
+	if (fdt_node_check_compatible(fdt, 0, FDBOX_KHO_COMPATIBLE)) {
+		pr_warn("incoming boxes are not %s, skipped\n",
+			FDBOX_KHO_COMPATIBLE);
+		goto out;
+	}
+	fdt_for_each_subnode(node, fdt, 0)
+		fdbox_restore_box(fdt, node);
+out:
+	kho_restore_free((void *)fdt);
+}
+
+/**
+ * fdbox_luo_init() - Join live updates, and take back carried boxes.
+ *
+ * Called once the control device exists. Without live update (not built,
+ * or not enabled on the command line) FDBox simply keeps boxes in one
+ * kernel.
+ */
+void __init fdbox_luo_init(void)
+{
+	int err;
+
+	err = liveupdate_register_subsystem(&fdbox_subsystem);
+	if (err) {
+		if (err != -EOPNOTSUPP)
+			pr_warn("cannot join live updates: %pe\n", ERR_PTR(err));
+		return;
+	}
+	if (liveupdate_state() == LIVEUPDATE_STATE_UPDATED)
+		fdbox_restore_boxes();
+}

@@ -131,7 +131,11 @@ FIXTURE_TEARDOWN(luo)
 		close(self->fd);
 }
 
-/* Runs first: in a stage after a kexec, check what crossed it. */
+/*
+ * Runs first: in a stage after a kexec, check what crossed it. Another
+ * suite (fdbox_carry_verify_test) may have sent FINISH already; the finish
+ * callback must have run either way.
+ */
 TEST_F(luo, after_kexec)
 {
 	char want[BLOB_LEN], got[BLOB_LEN + 1];
@@ -140,27 +144,25 @@ TEST_F(luo, after_kexec)
 	if (stage() < 2)
 		SKIP(return, "stage 1: no kexec yet");
 
-	ASSERT_EQ(LIVEUPDATE_STATE_UPDATED, luo_get_state(self->fd));
-	EXPECT_STREQ("updated", sysfs_state());
-
 	ASSERT_EQ(BLOB_LEN, read_file(SAVED_BLOB, want, sizeof(want)));
 	n = read_file(TEST_DIR "/incoming", got, sizeof(got));
 	ASSERT_EQ(BLOB_LEN, n);
 	EXPECT_EQ(0, memcmp(want, got, BLOB_LEN));
 
-	/* The new kernel's subsystems may register while UPDATED. */
-	EXPECT_EQ(0, try_register("new"));
+	if (luo_get_state(self->fd) == LIVEUPDATE_STATE_UPDATED) {
+		EXPECT_STREQ("updated", sysfs_state());
+		/* The new kernel's subsystems may register while UPDATED. */
+		EXPECT_EQ(0, try_register("new"));
 
-	/* Nothing but FINISH leaves UPDATED. */
-	EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_PREPARE));
-	EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_CANCEL));
-	EXPECT_EQ(LIVEUPDATE_STATE_UPDATED, luo_get_state(self->fd));
-
-	set_knob("log", "");
-	ASSERT_EQ(0, luo_set_event(self->fd, LIVEUPDATE_FINISH));
+		/* Nothing but FINISH leaves UPDATED. */
+		EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_PREPARE));
+		EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_CANCEL));
+		EXPECT_EQ(LIVEUPDATE_STATE_UPDATED, luo_get_state(self->fd));
+		ASSERT_EQ(0, luo_set_event(self->fd, LIVEUPDATE_FINISH));
+	}
 	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(self->fd));
 	EXPECT_STREQ("normal", sysfs_state());
-	/* The subsystem got its handed-over data in finish. */
+	/* The subsystem got its handed-over data in finish, once. */
 	EXPECT_STREQ("finish:data ", test_log());
 	EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_FINISH));
 }

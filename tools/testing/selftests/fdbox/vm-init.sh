@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# /init of the FDBox test VM. Runs the suite tests and the extra programs of
+# /init of the FDBox test VM. Runs the extra programs and the suite tests of
 # the current stage; everything they print goes to the second serial port,
 # which the host reads, while the kernel keeps the first one for its console.
 #
@@ -31,7 +31,7 @@ for arg in $(cat /proc/cmdline); do
 	fdbox.tests=*) tests=${arg#fdbox.tests=} ;;
 	esac
 done
-export FDBOX_STAGE=$stage
+export FDBOX_STAGE=$stage FDBOX_STAGES=$stages
 
 exec > /dev/ttyS1 2>&1
 
@@ -46,9 +46,18 @@ run() {
 
 echo "FDBOX-STAGE-BEGIN $stage"
 
+# Extra programs given with -x run first, so that they see the state the
+# live update left before any suite test changes it.
+for x in /fdbox/extra/*; do
+	[ -x "$x" ] || continue
+	run extra "${x##*/}" "$x"
+done
+
 # Suite tests, unless -T none. -T NAME selects test cases by name, either
 # as the TAP output names them (fixture.test) or by the bare test name.
-# Upstream's liveupdate suite runs first, before anything creates sessions.
+# Order: upstream's liveupdate suite before anything creates sessions;
+# *_verify_test, which check what a live update carried, before anything
+# sends FINISH; *_setup_test, which prepare the next live update, last.
 if [ "$tests" != none ]; then
 	args=
 	for t in $(echo "$tests" | tr , ' '); do
@@ -63,7 +72,14 @@ if [ "$tests" != none ]; then
 			run suite "upstream-${t##*/}" "$t"
 		done
 	fi
+	for t in /fdbox/suite/*_verify_test; do
+		[ -x "$t" ] || continue
+		run suite "${t##*/}" "$t" $args
+	done
 	for t in /fdbox/suite/*; do
+		case "$t" in
+		*_verify_test | *_setup_test) continue ;;
+		esac
 		[ -x "$t" ] || continue
 		run suite "${t##*/}" "$t" $args
 	done
@@ -74,13 +90,11 @@ if [ "$tests" != none ]; then
 			run extra "upstream-${t##*/}" "$t" -s "$stage"
 		done
 	fi
+	for t in /fdbox/suite/*_setup_test; do
+		[ -x "$t" ] || continue
+		run suite "${t##*/}" "$t" $args
+	done
 fi
-
-# Extra programs given with -x.
-for x in /fdbox/extra/*; do
-	[ -x "$x" ] || continue
-	run extra "${x##*/}" "$x"
-done
 
 echo "FDBOX-STAGE-END $stage"
 

@@ -35,8 +35,9 @@ Usage: $0 -d BUILD_DIR [options]
             PREPARE if the live update state is NORMAL and kexecs into the
             same kernel and initramfs; after the last one it sends FINISH if
             the state is UPDATED (default $stages)
-  -x PROG   extra static program to run in every stage after the suite,
-            with FDBOX_STAGE=N; repeatable. Exit 0 passes, 4 skips.
+  -x PROG   extra static program to run in every stage before the suite,
+            with FDBOX_STAGE=N and FDBOX_STAGES; repeatable. Exit 0
+            passes, 4 skips.
   -T NAME   run only the suite tests named NAME (repeatable); -T none runs
             no suite test, only the -x programs
   -U        also run upstream's liveupdate selftests: liveupdate in stage 1,
@@ -103,7 +104,8 @@ if [ $upstream -eq 1 ]; then
 	for t in liveupdate luo_kexec_simple luo_multi_session; do
 		out=$work_dir/luo-kexec/$t
 		[ $t = liveupdate ] && out=$work_dir/luo/$t
-		gcc -static -O2 -Wall -Wno-unused-function -isystem "$headers" \
+		gcc -static -O2 -Wall -Wno-unused-function -D_GNU_SOURCE \
+			-isystem "$headers" \
 			-I "$luo_dir/lib/include" -o "$out" "$luo_dir/$t.c" \
 			"$luo_dir/lib/lu_utils.c"
 	done

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the FDBox live update selftests: fdbox_carry_setup_test fills
+ * boxes at the end of a stage and writes a manifest of what the next stage
+ * must find; fdbox_carry_verify_test checks it at the start of that stage.
+ * The manifest lives on the root file system, which the test VM repacks as
+ * the next kernel's initramfs.
+ *
+ * Manifest lines:
+ *   box NAME carried|absent
+ *   entry BOX NAME SHAPE SEED SEALS
+ *   unclaimed BOX BYTES
+ */
+#ifndef _FDBOX_CARRY_H
+#define _FDBOX_CARRY_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fdbox_util.h"
+
+#define CARRY_MANIFEST	"/fdbox/carry.manifest"
+#define KiB		1024UL
+#define MiB		(1024 * KiB)
+
+/* The shapes a carried memfd comes in. */
+enum carry_shape {
+	SHAPE_EMPTY,		/* no byte */
+	SHAPE_PAGE,		/* one page of data */
+	SHAPE_2M,		/* 2 MiB of data */
+	SHAPE_SPARSE,		/* 1 MiB, three pages written, the rest holes */
+	SHAPE_TRUNCATED,	/* written, cut short, written again further */
+	SHAPE_RANDOM64M,	/* 64 MiB of random data */
+	NR_SHAPES,
+};
+
+static inline size_t carry_shape_size(enum carry_shape shape)
+{
+	switch (shape) {
+	case SHAPE_EMPTY: return 0;
+	case SHAPE_PAGE: return 4096;
+	case SHAPE_2M: return 2 * MiB;
+	case SHAPE_SPARSE: return MiB;
+	case SHAPE_TRUNCATED: return 108 * KiB;
+	case SHAPE_RANDOM64M: return 64 * MiB;
+	default: return 0;
+	}
+}
+
+static inline uint64_t carry_random(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* The byte at @off of a memfd of @shape made with @seed. */
+static inline uint8_t carry_byte(enum carry_shape shape, uint64_t seed,
+				 size_t off)
+{
+	switch (shape) {
+	case SHAPE_SPARSE:
+		if (off < 4096 || (off >= 512 * KiB && off < 516 * KiB) ||
+		    off >= MiB - 4096)
+			return pattern_byte(off, seed);
+		return 0;
+	case SHAPE_TRUNCATED:
+		if (off < 16 * KiB || off >= 100 * KiB)
+			return pattern_byte(off, seed);
+		return 0;
+	default:
+		return pattern_byte(off, seed);
+	}
+}
+
+/* Fill @buf with the random stream of @seed, from its start. */
+static inline void carry_random_fill(uint64_t *state, uint8_t *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		uint64_t v = carry_random(state);
+
+		memcpy(buf + i, &v, 8);
+	}
+}
+
+static inline int carry_write_range(int fd, enum carry_shape shape,
+				    uint64_t seed, size_t from, size_t to)
+{
+	static uint8_t buf[65536];
+	size_t off, n, i;
+
+	for (off = from; off < to; off += n) {
+		n = to - off < sizeof(buf) ? to - off : sizeof(buf);
+		for (i = 0; i < n; i++)
+			buf[i] = carry_byte(shape, seed, off + i);
+		if (pwrite(fd, buf, n, off) != (ssize_t)n)
+			return -EIO;
+	}
+	return 0;
+}
+
+/* A memfd of @shape with the contents of @seed, sealed with @seals. */
+static inline int carry_memfd(const char *name, enum carry_shape shape,
+			      uint64_t seed, unsigned int seals)
+{
+	static uint8_t buf[65536];
+	uint64_t state = seed | 1;
+	size_t off;
+	int fd, err = 0;
+
+	fd = memfd_create(name, MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+
+	switch (shape) {
+	case SHAPE_EMPTY:
+		break;
+	case SHAPE_SPARSE:
+		if (ftruncate(fd, MiB))
+			err = -errno;
+		err = err ?: carry_write_range(fd, shape, seed, 0, 4096);
+		err = err ?: carry_write_range(fd, shape, seed, 512 * KiB,
+					       516 * KiB);
+		err = err ?: carry_write_range(fd, shape, seed, MiB - 4096, MiB);
+		break;
+	case SHAPE_TRUNCATED:
+		err = carry_write_range(fd, SHAPE_2M, seed, 0, 64 * KiB);
+		if (!err && ftruncate(fd, 16 * KiB))
+			err = -errno;
+		err = err ?: carry_write_range(fd, shape, seed, 100 * KiB,
+					       108 * KiB);
+		break;
+	case SHAPE_RANDOM64M:
+		for (off = 0; !err && off < 64 * MiB; off += sizeof(buf)) {
+			carry_random_fill(&state, buf, sizeof(buf));
+			if (pwrite(fd, buf, sizeof(buf), off) != sizeof(buf))
+				err = -EIO;
+		}
+		break;
+	default:
+		err = carry_write_range(fd, shape, seed, 0,
+					carry_shape_size(shape));
+		break;
+	}
+	if (!err && seals && fcntl(fd, F_ADD_SEALS, seals))
+		err = -errno;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/*
+ * 0 if @fd is a memfd of @shape with the contents of @seed and exactly
+ * @seals; a negative errno naming the first difference otherwise.
+ */
+static inline int carry_check(int fd, enum carry_shape shape, uint64_t seed,
+			      unsigned int seals)
+{
+	static uint8_t buf[65536], want[65536];
+	size_t size = carry_shape_size(shape), off, n, i;
+	uint64_t state = seed | 1;
+	int got;
+
+	if (lseek(fd, 0, SEEK_END) != (off_t)size)
+		return -EFBIG;
+	got = fcntl(fd, F_GET_SEALS);
+	if (got < 0 || (unsigned int)got != seals)
+		return -EPERM;
+	for (off = 0; off < size; off += n) {
+		n = size - off < sizeof(buf) ? size - off : sizeof(buf);
+		if (pread(fd, buf, n, off) != (ssize_t)n)
+			return -EIO;
+		if (shape == SHAPE_RANDOM64M) {
+			carry_random_fill(&state, want, n);
+		} else {
+			for (i = 0; i < n; i++)
+				want[i] = carry_byte(shape, seed, off + i);
+		}
+		if (memcmp(buf, want, n))
+			return -EILSEQ;
+	}
+	return 0;
+}
+
+/* MemFree in /proc/meminfo, in KiB. */
+static inline long carry_memfree(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static inline int carry_stage(void)
+{
+	const char *s = getenv("FDBOX_STAGE");
+
+	return s ? atoi(s) : 1;
+}
+
+static inline int carry_stages(void)
+{
+	const char *s = getenv("FDBOX_STAGES");
+
+	return s ? atoi(s) : 1;
+}
+
+#endif /* _FDBOX_CARRY_H */

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * FDBox across a live update, part 1: runs last in every stage that a
+ * live update follows, fills boxes and writes the manifest that
+ * fdbox_carry_verify_test checks in the next stage.
+ *
+ * Stage 1 sets up every scenario; later stages keep "carry-big", which the
+ * verify test re-sealed, to prove boxes survive two live updates in a row.
+ * The last test sends PREPARE itself and creates a box afterwards, which
+ * must not be carried; the VM runner then kexecs from PREPARED.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fdbox_carry.h"
+#include "luo_util.h"
+#include "../kselftest_harness.h"
+
+#define BIG_SEALS	(F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+#define MIXED_ENTRIES	100
+
+#define MANIFEST_NEW	CARRY_MANIFEST ".new"
+
+/* Each test runs in its own process: append, and close, every time. */
+static void __printf(1, 2) manifest_add(const char *fmt, ...)
+{
+	va_list ap;
+	FILE *f;
+
+	f = fopen(MANIFEST_NEW, "a");
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
+static bool last_stage(void)
+{
+	return carry_stage() >= carry_stages();
+}
+
+static int box_new(int ctl, const char *name)
+{
+	int err = fdbox_create(ctl, name);
+
+	return err ? err : fdbox_open_box(name);
+}
+
+static bool box_exists(const char *name)
+{
+	char path[sizeof(FDBOX_DIR) + FDBOX_NAME_LEN + 1];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", FDBOX_DIR, name);
+	return !stat(path, &st);
+}
+
+/* Runs first: start the manifest for the next stage. */
+TEST(begin)
+{
+	FILE *old, *manifest;
+	char line[512], box[FDBOX_NAME_LEN];
+
+	if (last_stage())
+		SKIP(return, "no live update follows this stage");
+
+	/* Keep what an earlier stage set up and the verify test re-sealed. */
+	old = fopen(CARRY_MANIFEST, "r");
+	manifest = fopen(MANIFEST_NEW, "w");
+	ASSERT_NE(NULL, manifest);
+	while (old && fgets(line, sizeof(line), old)) {
+		if ((sscanf(line, "box %255s carried", box) == 1 ||
+		     sscanf(line, "entry %255s", box) == 1) &&
+		    !strcmp(box, "carry-big") && box_exists(box))
+			fputs(line, manifest);
+	}
+	if (old)
+		fclose(old);
+	ASSERT_EQ(0, fclose(manifest));
+}
+
+/* One box, one 64 MiB memfd of random data, sealed. */
+TEST(big)
+{
+	uint64_t seed;
+	int ctl, box, fd;
+
+	if (last_stage())
+		SKIP(return, "no live update follows this stage");
+	if (box_exists("carry-big"))
+		SKIP(return, "carry-big came through and was re-sealed");
+
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	box = box_new(ctl, "carry-big");
+	ASSERT_GE(box, 0);
+	ASSERT_EQ(sizeof(seed), getrandom(&seed, sizeof(seed), 0));
+	fd = carry_memfd("big", SHAPE_RANDOM64M, seed, BIG_SEALS);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, fdbox_put(box, fd, "guest-ram"));
+	ASSERT_EQ(0, fdbox_seal(box));
+	manifest_add("box carry-big carried\n");
+	manifest_add("entry carry-big guest-ram %d %llu %d\n",
+		     SHAPE_RANDOM64M, (unsigned long long)seed, BIG_SEALS);
+	close(box);
+	close(ctl);
+}
+
+/* Three boxes of 100 memfds each, of every shape. */
+TEST(mixed)
+{
+	char box_name[32], name[32];
+	int ctl, box, fd, b, i;
+
+	if (last_stage())
+		SKIP(return, "no live update follows this stage");
+	if (carry_stage() > 1)
+		SKIP(return, "set up in stage 1 only");
+
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	for (b = 0; b < 3; b++) {
+		snprintf(box_name, sizeof(box_name), "carry-mixed-%d", b);
+		box = box_new(ctl, box_name);
+		ASSERT_GE(box, 0);
+		manifest_add("box %s carried\n", box_name);
+		for (i = 0; i < MIXED_ENTRIES; i++) {
+			enum carry_shape shape = i % SHAPE_RANDOM64M;
+			unsigned int seed = b * 1000 + i;
+
+			snprintf(name, sizeof(name), "fd-%03d", i);
+			fd = carry_memfd(name, shape, seed, 0);
+			ASSERT_GE(fd, 0);
+			ASSERT_EQ(0, fdbox_put(box, fd, name));
+			manifest_add("entry %s %s %d %u 0\n", box_name,
+				     name, shape, seed);
+		}
+		ASSERT_EQ(0, fdbox_seal(box));
+		close(box);
+	}
+	close(ctl);
+}
+
+/* A box left unsealed is not carried. */
+TEST(unsealed)
+{
+	int ctl, box, fd;
+
+	if (last_stage())
+		SKIP(return, "no live update follows this stage");
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	box = box_new(ctl, "carry-unsealed");
+	ASSERT_GE(box, 0);
+	fd = carry_memfd("u", SHAPE_PAGE, 7, 0);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, fdbox_put(box, fd, "u"));
+	manifest_add("box carry-unsealed absent\n");
+	close(box);
+	close(ctl);
+}
+
+/* A sealed box that nobody unseals after the update: FINISH drops it. */
+TEST(unclaimed)
+{
+	int ctl, box, fd;
+
+	if (last_stage())
+		SKIP(return, "no live update follows this stage");
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	box = box_new(ctl, "carry-unclaimed");
+	ASSERT_GE(box, 0);
+	fd = carry_memfd("unclaimed", SHAPE_2M, 99, 0);
+	ASSERT_GE(fd, 0);
+	/* 32 MiB: enough to stand far above the VM's allocation noise. */
+	ASSERT_EQ(0, ftruncate(fd, 32 * MiB));
+	ASSERT_EQ(0, fallocate(fd, 0, 0, 32 * MiB));
+	ASSERT_EQ(0, fdbox_put(box, fd, "cache"));
+	ASSERT_EQ(0, fdbox_seal(box));
+	manifest_add("unclaimed carry-unclaimed %lu\n", 32 * MiB);
+	close(box);
+	close(ctl);
+}
+
+/*
+ * While PREPARED a carried box refuses every change; CANCEL makes it a
+ * plain sealed box again, whose files are intact; sealed again, it is
+ * carried by the next PREPARE.
+ */
+TEST(cancel)
+{
+	int ctl, box, luo, fd, other;
+
+	if (last_stage())
+		SKIP(return, "no live update follows this stage");
+	luo = luo_open();
+	if (luo == -ENOENT)
+		SKIP(return, "no %s", LUO_DEV);
+	ASSERT_GE(luo, 0);
+	ASSERT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
+
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	box = box_new(ctl, "carry-cancel");
+	ASSERT_GE(box, 0);
+	fd = carry_memfd("a", SHAPE_2M, 31, 0);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, fdbox_put(box, fd, "a"));
+	ASSERT_EQ(0, fdbox_seal(box));
+
+	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_PREPARE));
+	other = carry_memfd("b", SHAPE_PAGE, 32, 0);
+	ASSERT_GE(other, 0);
+	EXPECT_EQ(-EBUSY, fdbox_put(box, other, "b"));
+	EXPECT_EQ(-EBUSY, fdbox_get(box, "a"));
+	EXPECT_EQ(-EBUSY, fdbox_seal(box));
+	EXPECT_EQ(-EBUSY, fdbox_unseal(box));
+	EXPECT_EQ(-EBUSY, fdbox_delete(ctl, "carry-cancel"));
+	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_CANCEL));
+
+	ASSERT_EQ(0, fdbox_unseal(box));
+	fd = fdbox_get(box, "a");
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(0, carry_check(fd, SHAPE_2M, 31, 0));
+	/* Usable again: it grows. */
+	EXPECT_EQ(0, ftruncate(fd, 3 * MiB));
+	EXPECT_EQ(0, ftruncate(fd, 2 * MiB));
+
+	ASSERT_EQ(0, fdbox_put(box, fd, "a"));
+	ASSERT_EQ(0, fdbox_put(box, other, "b"));
+	ASSERT_EQ(0, fdbox_seal(box));
+	manifest_add("box carry-cancel carried\n");
+	manifest_add("entry carry-cancel a %d 31 0\n", SHAPE_2M);
+	manifest_add("entry carry-cancel b %d 32 0\n", SHAPE_PAGE);
+	close(box);
+	close(ctl);
+	close(luo);
+}
+
+/*
+ * Runs last: PREPARE, then a box created and sealed afterwards, which is
+ * not carried. The runner kexecs from PREPARED.
+ */
+TEST(prepare_then_late_box)
+{
+	int ctl, box, luo, fd;
+
+	if (last_stage())
+		SKIP(return, "no live update follows this stage");
+	luo = luo_open();
+	if (luo == -ENOENT)
+		SKIP(return, "no %s", LUO_DEV);
+	ASSERT_GE(luo, 0);
+
+	manifest_add("box carry-late absent\n");
+	ASSERT_EQ(0, rename(MANIFEST_NEW, CARRY_MANIFEST));
+
+	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_PREPARE));
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	box = box_new(ctl, "carry-late");
+	ASSERT_GE(box, 0);
+	fd = carry_memfd("late", SHAPE_PAGE, 5, 0);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, fdbox_put(box, fd, "late"));
+	ASSERT_EQ(0, fdbox_seal(box));
+	EXPECT_EQ(LIVEUPDATE_STATE_PREPARED, luo_get_state(luo));
+	close(box);
+	close(ctl);
+	close(luo);
+}
+
+TEST_HARNESS_MAIN

@@ -31,7 +31,10 @@ case "$1" in
 demo)
 	static_prog fdbox_demo
 	echo "==> demo     booting the VM"
-	"$tests/vmtest.sh" -d "$obj" -w "$work/vm" -T none -x "$work/fdbox_demo"
+	# Two stages: the demo fills and seals a box, the VM kexecs, the demo
+	# takes the memory back in the new kernel.
+	"$tests/vmtest.sh" -d "$obj" -w "$work/vm" -s 2 -T none \
+		-x "$work/fdbox_demo"
 	;;
 check)
 	echo "==> tests    booting the VM (log: $logs/tests.log)"

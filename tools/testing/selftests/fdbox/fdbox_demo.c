@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The FDBox round trip, told step by step: a "guest memory" memfd goes into
- * a box, the box is sealed and unsealed, and the memfd comes back by name
- * with its contents intact. Run in the test VM by `make demo`.
+ * The FDBox live update story, told step by step, for `make demo`. Runs in
+ * two stages of the test VM:
+ *
+ * 1. A "guest memory" memfd with a known pattern goes into box vm1, the box
+ *    is sealed and the live update prepared; the VM then kexecs.
+ * 2. In the new kernel the state is UPDATED and vm1 is there, sealed;
+ *    UNSEAL and GET bring the memfd back, the pattern is checked, FINISH
+ *    ends the live update.
  */
 
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +20,11 @@
 #include <unistd.h>
 
 #include "fdbox_util.h"
+#include "luo_util.h"
 
 #define BOX		"vm1"
 #define ENTRY		"guest-ram"
-#define SIZE		(16UL << 20)
+#define SIZE		(64UL << 20)
 #define SEED		2025
 
 static int fail(const char *what, int err)
@@ -26,12 +33,45 @@ static int fail(const char *what, int err)
 	return 1;
 }
 
-int main(void)
+static void show_state(int luo)
 {
-	struct stat before, after;
-	int ctl, box, mfd, fd, err;
+	char word[32] = "";
+	FILE *f;
 
-	printf("demo: FDBox round trip in one kernel\n");
+	f = fopen(LUO_SYSFS_STATE, "r");
+	if (f) {
+		if (!fgets(word, sizeof(word), f))
+			word[0] = '\0';
+		fclose(f);
+	}
+	word[strcspn(word, "\n")] = '\0';
+	printf("demo:   live update state: %s (%s says %s)\n",
+	       luo_state_name(luo_get_state(luo)), LUO_SYSFS_STATE, word);
+}
+
+static void show_boxes(void)
+{
+	struct dirent *d;
+	DIR *dir;
+
+	dir = opendir(FDBOX_DIR);
+	if (!dir)
+		return;
+	printf("demo:   ls %s:", FDBOX_DIR);
+	while ((d = readdir(dir)))
+		if (d->d_name[0] != '.')
+			printf(" %s", d->d_name);
+	printf("\n");
+	closedir(dir);
+}
+
+static int before_update(int luo)
+{
+	int ctl, box, mfd, err;
+	struct stat st;
+
+	printf("demo: == stage 1: the old kernel ==\n");
+	show_state(luo);
 
 	ctl = fdbox_open_ctl();
 	if (ctl < 0)
@@ -39,14 +79,14 @@ int main(void)
 	err = fdbox_create(ctl, BOX);
 	if (err)
 		return fail("create box " BOX, err);
-	printf("demo: created box '%s' -> %s/%s\n", BOX, FDBOX_DIR, BOX);
+	printf("demo: created box '%s'\n", BOX);
 
 	mfd = memfd_pattern(ENTRY, SIZE, SEED);
 	if (mfd < 0)
 		return fail("memfd_create", mfd);
-	fstat(mfd, &before);
-	printf("demo: guest memory: memfd of %lu MiB, inode %lu, known pattern\n",
-	       SIZE >> 20, (unsigned long)before.st_ino);
+	fstat(mfd, &st);
+	printf("demo: guest memory: a %lu MiB memfd filled with a known pattern\n",
+	       SIZE >> 20);
 
 	box = fdbox_open_box(BOX);
 	if (box < 0)
@@ -54,39 +94,75 @@ int main(void)
 	err = fdbox_put(box, mfd, ENTRY);
 	if (err)
 		return fail("put", err);
-	printf("demo: put fd %d into '%s' as '%s' (fd %d is now closed: %s)\n",
-	       mfd, BOX, ENTRY, mfd, fcntl(mfd, F_GETFD) < 0 ? "yes" : "NO");
+	printf("demo: put it into '%s' as '%s'; the process no longer holds it\n",
+	       BOX, ENTRY);
 
 	err = fdbox_seal(box);
 	if (err)
 		return fail("seal", err);
-	printf("demo: sealed '%s'; get while sealed: %s\n", BOX,
+	printf("demo: sealed '%s'\n", BOX);
+
+	err = luo_set_event(luo, LIVEUPDATE_PREPARE);
+	if (err)
+		return fail("PREPARE", err);
+	printf("demo: sent PREPARE: the sealed box is serialized for the next kernel\n");
+	show_state(luo);
+	show_boxes();
+	printf("demo: now kexec into the new kernel (the FREEZE event is taken on the way)...\n");
+	return 0;
+}
+
+static int after_update(int luo)
+{
+	int box, fd, err;
+
+	printf("demo: == stage 2: the new kernel, booted by the live update ==\n");
+	show_state(luo);
+	show_boxes();
+
+	box = fdbox_open_box(BOX);
+	if (box < 0)
+		return fail("open box " BOX, -errno);
+	printf("demo: get '%s' while the box is still sealed: %s\n", ENTRY,
 	       strerror(-fdbox_get(box, ENTRY)));
 
 	err = fdbox_unseal(box);
 	if (err)
 		return fail("unseal", err);
-	printf("demo: unsealed '%s'\n", BOX);
+	printf("demo: unsealed '%s': its files are restored\n", BOX);
 
 	fd = fdbox_get(box, ENTRY);
 	if (fd < 0)
 		return fail("get", fd);
-	fstat(fd, &after);
-	printf("demo: got '%s' back as fd %d, inode %lu (%s)\n", ENTRY, fd,
-	       (unsigned long)after.st_ino,
-	       after.st_ino == before.st_ino ? "same file" : "DIFFERENT FILE");
+	printf("demo: got '%s' back as fd %d\n", ENTRY, fd);
 
 	err = memfd_check_pattern(fd, SIZE, SEED);
-	if (err || after.st_ino != before.st_ino)
-		return fail("content check", err ? err : -ESTALE);
+	if (err)
+		return fail("content check", err);
 	printf("demo: contents verified: all %lu MiB match the pattern\n",
 	       SIZE >> 20);
 
-	close(box);
-	err = fdbox_delete(ctl, BOX);
+	err = luo_set_event(luo, LIVEUPDATE_FINISH);
 	if (err)
-		return fail("delete", err);
-	printf("demo: deleted box '%s'\n", BOX);
-	printf("demo: SUCCESS\n");
+		return fail("FINISH", err);
+	printf("demo: sent FINISH\n");
+	show_state(luo);
+	printf("demo: SUCCESS: the guest memory came through the kernel update\n");
 	return 0;
+}
+
+int main(void)
+{
+	const char *stage = getenv("FDBOX_STAGE");
+	int luo, ret;
+
+	luo = luo_open();
+	if (luo < 0)
+		return fail("open " LUO_DEV, luo);
+	if (!stage || atoi(stage) == 1)
+		ret = before_update(luo);
+	else
+		ret = after_update(luo);
+	close(luo);
+	return ret;
 }

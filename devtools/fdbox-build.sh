@@ -156,11 +156,12 @@ do_kernel() {
 do_nolu() {
 	local dir=$cache/build-nolu frag=$cache/config-nolu
 	grep -v -E 'KEXEC_HANDOVER|LIVEUPDATE' "$fragment" > "$frag"
-	printf '# CONFIG_KEXEC_HANDOVER is not set\n# CONFIG_LIVEUPDATE is not set\n' >> "$frag"
+	printf '# CONFIG_KEXEC_HANDOVER is not set\n# CONFIG_LIVEUPDATE is not set\n# CONFIG_FDBOX_LUO is not set\n' >> "$frag"
 	configure "$dir" "$frag"
 	kmake "$dir" olddefconfig
-	rm -f "$dir/drivers/misc/fdbox.o"
-	kmake "$dir" W=1 drivers/misc/fdbox.o 2>&1 | tee "$dir/w1.log"
+	rm -f "$dir"/drivers/misc/fdbox*.o
+	kmake "$dir" W=1 drivers/misc/fdbox.o drivers/misc/fdbox_test.o 2>&1 |
+		tee "$dir/w1.log"
 	! grep -E 'warning:|error:' "$dir/w1.log"
 }
 

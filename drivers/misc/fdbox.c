@@ -64,6 +64,7 @@
 /* Protects fdbox_boxes, and box creation and deletion. */
 DEFINE_MUTEX(fdbox_lock);
 struct rb_root fdbox_boxes = RB_ROOT;
+static unsigned int fdbox_nr_boxes;
 static DEFINE_IDA(fdbox_minors);
 static dev_t fdbox_devt;
 
@@ -77,9 +78,60 @@ static char *fdbox_devnode(const struct device *dev, umode_t *mode)
 	return kasprintf(GFP_KERNEL, "fdbox/%s", dev_name(dev));
 }
 
+static struct fdbox *fdbox_from_dev(struct device *dev)
+{
+	return container_of(dev, struct fdbox, dev);
+}
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct fdbox *box = fdbox_from_dev(dev);
+	const char *state = "unsealed";
+
+	guard(mutex)(&box->lock);
+	if (box->incoming)
+		state = "incoming";
+	else if (box->carried)
+		state = "carried";
+	else if (box->sealed)
+		state = "sealed";
+	return sysfs_emit(buf, "%s\n", state);
+}
+static DEVICE_ATTR_RO(state);
+
+static ssize_t sealed_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct fdbox *box = fdbox_from_dev(dev);
+
+	guard(mutex)(&box->lock);
+	return sysfs_emit(buf, "%d\n", box->sealed);
+}
+static DEVICE_ATTR_RO(sealed);
+
+static ssize_t count_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct fdbox *box = fdbox_from_dev(dev);
+
+	guard(mutex)(&box->lock);
+	return sysfs_emit(buf, "%u\n", box->nr_entries);
+}
+static DEVICE_ATTR_RO(count);
+
+static struct attribute *fdbox_box_attrs[] = {
+	&dev_attr_state.attr,
+	&dev_attr_sealed.attr,
+	&dev_attr_count.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(fdbox_box);
+
 static const struct class fdbox_class = {
 	.name = "fdbox",
 	.devnode = fdbox_devnode,
+	.dev_groups = fdbox_box_groups,
 };
 
 /*
@@ -200,8 +252,18 @@ struct fdbox_entry *fdbox_entry_alloc(const char *name)
 int fdbox_entry_insert(struct fdbox *box, struct fdbox_entry *entry)
 {
 	lockdep_assert_held(&box->lock);
-	return rb_find_add(&entry->node, &box->entries, fdbox_entry_cmp) ?
-	       -EEXIST : 0;
+	if (rb_find_add(&entry->node, &box->entries, fdbox_entry_cmp))
+		return -EEXIST;
+	box->nr_entries++;
+	return 0;
+}
+
+/* Take @entry out of @box; the caller frees it. */
+void fdbox_entry_erase(struct fdbox *box, struct fdbox_entry *entry)
+{
+	lockdep_assert_held(&box->lock);
+	rb_erase(&entry->node, &box->entries);
+	box->nr_entries--;
 }
 
 /* Release an entry that is in no box: its file, its handler, itself. */
@@ -258,7 +320,7 @@ static int fdbox_set_sealed(struct fdbox *box, bool seal)
 
 static void fdbox_box_release(struct device *dev)
 {
-	struct fdbox *box = container_of(dev, struct fdbox, dev);
+	struct fdbox *box = fdbox_from_dev(dev);
 
 	ida_free(&fdbox_minors, MINOR(dev->devt));
 	mutex_destroy(&box->lock);
@@ -288,20 +350,26 @@ union fdbox_ucmd_buffer {
 	struct fdbox_delete_box delete;
 	struct fdbox_put_fd put;
 	struct fdbox_get_fd get;
+	struct fdbox_list list;
 };
 
 /**
  * struct fdbox_ioctl_op - One ioctl of a FDBox device.
- * @cmd:     The ioctl command.
- * @size:    Size of its argument, copied in before @execute; 0 for none.
- * @admin:   Needs CAP_SYS_ADMIN.
- * @execute: Carries out the ioctl on the copied argument.
+ * @cmd:      The ioctl command.
+ * @size:     Size of its argument, copied in before @execute; 0 for none.
+ * @min_size: For a size-first, extensible argument (whose first __u32 is
+ *            the size userspace knows): the smallest size accepted. 0 for
+ *            the fixed arguments of the RFC ioctls.
+ * @admin:    Needs CAP_SYS_ADMIN.
+ * @execute:  Carries out the ioctl on the copied argument; @uarg is the
+ *            user's, for what the ioctl writes back.
  */
 struct fdbox_ioctl_op {
 	unsigned int cmd;
 	unsigned int size;
+	unsigned int min_size;
 	bool admin;
-	int (*execute)(struct file *filp, void *arg);
+	int (*execute)(struct file *filp, void *arg, void __user *uarg);
 };
 
 /* Size of an ioctl argument, checked to fit union fdbox_ucmd_buffer. */
@@ -317,6 +385,7 @@ static long fdbox_dispatch(const struct fdbox_ioctl_op *ops, size_t nr_ops,
 			   struct file *filp, unsigned int cmd,
 			   unsigned long arg)
 {
+	void __user *uarg = (void __user *)arg;
 	const struct fdbox_ioctl_op *op;
 	union fdbox_ucmd_buffer buf;
 	unsigned int nr = _IOC_NR(cmd);
@@ -328,12 +397,25 @@ static long fdbox_dispatch(const struct fdbox_ioctl_op *ops, size_t nr_ops,
 		return -ENOTTY;
 	if (op->admin && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (op->size && copy_from_user(&buf, (void __user *)arg, op->size))
+	if (op->min_size) {
+		u32 usize;
+		int err;
+
+		if (get_user(usize, (u32 __user *)uarg))
+			return -EFAULT;
+		if (usize < op->min_size)
+			return -EINVAL;
+		err = copy_struct_from_user(&buf, op->size, uarg, usize);
+		if (err)
+			return err;
+	} else if (op->size && copy_from_user(&buf, uarg, op->size)) {
 		return -EFAULT;
-	return op->execute(filp, &buf);
+	}
+	return op->execute(filp, &buf, uarg);
 }
 
-static int fdbox_put_fd(struct file *filp, void *argp)
+static int fdbox_put_fd(struct file *filp, void *argp,
+			void __user *uarg)
 {
 	struct fdbox *box = filp->private_data;
 	const struct fdbox_file_handler *handler;
@@ -385,7 +467,8 @@ static int fdbox_put_fd(struct file *filp, void *argp)
 	return 0;
 }
 
-static int fdbox_get_fd(struct file *filp, void *argp)
+static int fdbox_get_fd(struct file *filp, void *argp,
+			void __user *uarg)
 {
 	struct fdbox *box = filp->private_data;
 	struct fdbox_get_fd *arg = argp;
@@ -413,12 +496,13 @@ static int fdbox_get_fd(struct file *filp, void *argp)
 	if (fdf.err)
 		return fdf.err;
 
-	rb_erase(&entry->node, &box->entries);
+	fdbox_entry_erase(box, entry);
 	fdbox_free_entry(entry);
 	return fd_publish(fdf);
 }
 
-static int fdbox_seal(struct file *filp, void *argp)
+static int fdbox_seal(struct file *filp, void *argp,
+		      void __user *uarg)
 {
 	struct fdbox *box = filp->private_data;
 
@@ -430,7 +514,8 @@ static int fdbox_seal(struct file *filp, void *argp)
 	return fdbox_set_sealed(box, true);
 }
 
-static int fdbox_unseal(struct file *filp, void *argp)
+static int fdbox_unseal(struct file *filp, void *argp,
+			void __user *uarg)
 {
 	struct fdbox *box = filp->private_data;
 	int err;
@@ -448,6 +533,83 @@ static int fdbox_unseal(struct file *filp, void *argp)
 			return err;
 	}
 	return fdbox_set_sealed(box, false);
+}
+
+/* Largest element size accepted from userspace, for future growth. */
+#define FDBOX_LIST_ELEM_MAX	4096
+
+/*
+ * Check a list request for elements of @ksize bytes; 0 if sound.
+ */
+static int fdbox_list_check(const struct fdbox_list *arg, size_t ksize)
+{
+	if (arg->__reserved || arg->elem_size < ksize ||
+	    arg->elem_size > FDBOX_LIST_ELEM_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Answer a list request with the @n elements of @ksize bytes at @elems:
+ * report @n in the user's count, then write the elements if they fit.
+ */
+static int fdbox_list_answer(struct fdbox_list *arg, void __user *uarg,
+			     const void *elems, u32 n, size_t ksize)
+{
+	struct fdbox_list __user *ulist = uarg;
+	u8 __user *dst = u64_to_user_ptr(arg->elems);
+	size_t stride = arg->elem_size;
+	u32 i;
+
+	if (put_user(n, &ulist->count))
+		return -EFAULT;
+	if (n > arg->count)
+		return -ENOSPC;
+	for (i = 0; i < n; i++, dst += stride) {
+		if (copy_to_user(dst, elems + i * ksize, ksize))
+			return -EFAULT;
+		if (stride > ksize && clear_user(dst + ksize, stride - ksize))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static int fdbox_list_entries(struct file *filp, void *argp,
+			      void __user *uarg)
+{
+	struct fdbox *box = filp->private_data;
+	struct fdbox_entry_info *info;
+	struct fdbox_list *arg = argp;
+	struct fdbox_entry *entry;
+	u32 n = 0;
+	int err;
+
+	err = fdbox_list_check(arg, sizeof(*info));
+	if (err)
+		return err;
+
+	/* A snapshot, so that no user fault happens under the box lock. */
+	scoped_guard(mutex, &box->lock) {
+		if (box->deleted)
+			return -ENODEV;
+		info = kvcalloc(box->nr_entries ?: 1, sizeof(*info),
+				GFP_KERNEL_ACCOUNT);
+		if (!info)
+			return -ENOMEM;
+		fdbox_for_each_entry(entry, box) {
+			struct fdbox_entry_info *e = &info[n++];
+
+			strscpy(e->name, entry->name, sizeof(e->name));
+			strscpy(e->type, entry->handler->name, sizeof(e->type));
+			if (entry->file)
+				e->size = i_size_read(file_inode(entry->file));
+			else
+				e->flags = FDBOX_ENTRY_WAITING;
+		}
+	}
+	err = fdbox_list_answer(arg, uarg, info, n, sizeof(*info));
+	kvfree(info);
+	return err;
 }
 
 static const struct fdbox_ioctl_op fdbox_box_ioctl_ops[] = {
@@ -468,6 +630,12 @@ static const struct fdbox_ioctl_op fdbox_box_ioctl_ops[] = {
 	[_IOC_NR(FDBOX_UNSEAL) - FDBOX_BASE] = {
 		.cmd = FDBOX_UNSEAL,
 		.execute = fdbox_unseal,
+	},
+	[_IOC_NR(FDBOX_LIST_ENTRIES) - FDBOX_BASE] = {
+		.cmd = FDBOX_LIST_ENTRIES,
+		.size = FDBOX_ARG_SIZE(struct fdbox_list),
+		.min_size = offsetofend(struct fdbox_list, elems),
+		.execute = fdbox_list_entries,
 	},
 };
 
@@ -531,6 +699,7 @@ struct fdbox *fdbox_box_add(const char *name)
 		goto err_put;
 
 	rb_add(&box->node, &fdbox_boxes, fdbox_box_less);
+	fdbox_nr_boxes++;
 	return box;
 
 err_put:
@@ -563,15 +732,18 @@ int fdbox_box_remove(struct fdbox *box, bool sealed)
 						     node)
 			fdbox_free_entry(entry);
 		box->entries = RB_ROOT;
+		box->nr_entries = 0;
 	}
 
 	rb_erase(&box->node, &fdbox_boxes);
+	fdbox_nr_boxes--;
 	cdev_device_del(&box->cdev, &box->dev);
 	put_device(&box->dev);
 	return 0;
 }
 
-static int fdbox_create_box(struct file *filp, void *argp)
+static int fdbox_create_box(struct file *filp, void *argp,
+			    void __user *uarg)
 {
 	struct fdbox_create_box *arg = argp;
 	int err;
@@ -585,7 +757,8 @@ static int fdbox_create_box(struct file *filp, void *argp)
 	return PTR_ERR_OR_ZERO(fdbox_box_add((const char *)arg->name));
 }
 
-static int fdbox_delete_box(struct file *filp, void *argp)
+static int fdbox_delete_box(struct file *filp, void *argp,
+			    void __user *uarg)
 {
 	struct fdbox_delete_box *arg = argp;
 	struct fdbox *box;
@@ -604,6 +777,47 @@ static int fdbox_delete_box(struct file *filp, void *argp)
 	return fdbox_box_remove(box, false);
 }
 
+/* A box's flags, as FDBOX_LIST_BOXES reports them. */
+static u32 fdbox_box_flags(const struct fdbox *box)
+{
+	lockdep_assert_held(&box->lock);
+	return (box->sealed ? FDBOX_BOX_SEALED : 0) |
+	       (box->carried ? FDBOX_BOX_CARRIED : 0) |
+	       (box->incoming ? FDBOX_BOX_INCOMING : 0);
+}
+
+static int fdbox_list_boxes(struct file *filp, void *argp,
+			    void __user *uarg)
+{
+	struct fdbox_box_info *info;
+	struct fdbox_list *arg = argp;
+	struct fdbox *box;
+	u32 n = 0;
+	int err;
+
+	err = fdbox_list_check(arg, sizeof(*info));
+	if (err)
+		return err;
+
+	scoped_guard(mutex, &fdbox_lock) {
+		info = kvcalloc(fdbox_nr_boxes ?: 1, sizeof(*info),
+				GFP_KERNEL_ACCOUNT);
+		if (!info)
+			return -ENOMEM;
+		fdbox_for_each_box(box) {
+			struct fdbox_box_info *b = &info[n++];
+
+			guard(mutex)(&box->lock);
+			strscpy(b->name, dev_name(&box->dev), sizeof(b->name));
+			b->flags = fdbox_box_flags(box);
+			b->nr_entries = box->nr_entries;
+		}
+	}
+	err = fdbox_list_answer(arg, uarg, info, n, sizeof(*info));
+	kvfree(info);
+	return err;
+}
+
 static const struct fdbox_ioctl_op fdbox_ctl_ioctl_ops[] = {
 	[_IOC_NR(FDBOX_CREATE_BOX) - FDBOX_BASE] = {
 		.cmd = FDBOX_CREATE_BOX,
@@ -616,6 +830,12 @@ static const struct fdbox_ioctl_op fdbox_ctl_ioctl_ops[] = {
 		.size = FDBOX_ARG_SIZE(struct fdbox_delete_box),
 		.admin = true,
 		.execute = fdbox_delete_box,
+	},
+	[_IOC_NR(FDBOX_LIST_BOXES) - FDBOX_BASE] = {
+		.cmd = FDBOX_LIST_BOXES,
+		.size = FDBOX_ARG_SIZE(struct fdbox_list),
+		.min_size = offsetofend(struct fdbox_list, elems),
+		.execute = fdbox_list_boxes,
 	},
 };
 

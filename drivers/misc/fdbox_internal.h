@@ -20,6 +20,7 @@
  * @node:     Link in the tree of boxes, by name. Protected by fdbox_lock.
  * @lock:     Protects the fields below.
  * @entries:  Tree of &struct fdbox_entry, by name.
+ * @nr_entries: Number of entries in @entries.
  * @sealed:   No entry may be put or taken.
  * @deleted:  The box was deleted; open files on its device see -ENODEV.
  * @carried:  Sealed, and preserved for the live update under way.
@@ -32,6 +33,7 @@ struct fdbox {
 	struct rb_node node;
 	struct mutex lock; /* protects the fields below */
 	struct rb_root entries;
+	unsigned int nr_entries;
 	bool sealed;
 	bool deleted;
 	bool carried;
@@ -81,6 +83,7 @@ struct fdbox *fdbox_box_add(const char *name);
 int fdbox_box_remove(struct fdbox *box, bool sealed);
 struct fdbox_entry *fdbox_entry_alloc(const char *name);
 int fdbox_entry_insert(struct fdbox *box, struct fdbox_entry *entry);
+void fdbox_entry_erase(struct fdbox *box, struct fdbox_entry *entry);
 void fdbox_free_entry(struct fdbox_entry *entry);
 const struct fdbox_file_handler *fdbox_get_handler_by_name(const char *name);
 

@@ -388,7 +388,7 @@ int fdbox_luo_restore(struct fdbox *box)
 			dev_warn(&box->dev, "cannot restore entry %s: %pe; dropped\n",
 				 entry->name, ERR_PTR(err));
 			liveupdate_file_finish(entry->luo_compat, &entry->luo);
-			rb_erase(&entry->node, &box->entries);
+			fdbox_entry_erase(box, entry);
 			fdbox_free_entry(entry);
 			return err;
 		}

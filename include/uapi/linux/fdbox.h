@@ -88,4 +88,79 @@ struct fdbox_get_fd {
 /* Unseal a sealed box. No argument. */
 #define FDBOX_UNSEAL		_IO(FDBOX_TYPE, FDBOX_BASE + 5)
 
+/*
+ * Listing. These take the size-first, extensible argument of
+ * struct fdbox_list: @size must be at least the size of its first version;
+ * bytes the kernel does not know must be zero (E2BIG otherwise).
+ */
+
+/* Length of a file type name, including the terminating NUL. */
+#define FDBOX_TYPE_LEN	32
+
+/*
+ * struct fdbox_box_info.flags: the box is sealed; preserved for the live
+ * update under way; from the previous kernel, not unsealed yet.
+ */
+#define FDBOX_BOX_SEALED	(1U << 0)
+#define FDBOX_BOX_CARRIED	(1U << 1)
+#define FDBOX_BOX_INCOMING	(1U << 2)
+
+/**
+ * struct fdbox_box_info - One box, as FDBOX_LIST_BOXES reports it.
+ * @name:       NUL-terminated box name.
+ * @flags:      FDBOX_BOX_* flags.
+ * @nr_entries: Number of entries in the box.
+ */
+struct fdbox_box_info {
+	__u8 name[FDBOX_NAME_LEN];
+	__u32 flags;
+	__u32 nr_entries;
+};
+
+/* struct fdbox_entry_info.flags: from the previous kernel, not restored yet. */
+#define FDBOX_ENTRY_WAITING	(1U << 0)
+
+/**
+ * struct fdbox_entry_info - One entry, as FDBOX_LIST_ENTRIES reports it.
+ * @name:  NUL-terminated entry name.
+ * @type:  NUL-terminated name of the file's type (its handler), e.g. "memfd".
+ * @size:  Size of the file in bytes; 0 while FDBOX_ENTRY_WAITING.
+ * @flags: FDBOX_ENTRY_* flags.
+ * @__reserved: Zero.
+ */
+struct fdbox_entry_info {
+	__u8 name[FDBOX_NAME_LEN];
+	__u8 type[FDBOX_TYPE_LEN];
+	__u64 size;
+	__u32 flags;
+	__u32 __reserved;
+};
+
+/**
+ * struct fdbox_list - Argument of FDBOX_LIST_BOXES and FDBOX_LIST_ENTRIES.
+ * @size:      sizeof(struct fdbox_list).
+ * @elem_size: Size of one element of @elems as the caller knows it, at least
+ *             that of the first version of the element struct. The kernel
+ *             writes its own struct into each and zeroes the rest.
+ * @count:     In: how many elements @elems has room for. Out: how many boxes
+ *             or entries there are. If that is more than there was room
+ *             for, the ioctl fails with ENOSPC and writes no element:
+ *             call again with room for @count.
+ * @__reserved: Zero.
+ * @elems:     User pointer to the array, in name order on return.
+ */
+struct fdbox_list {
+	__u32 size;
+	__u32 elem_size;
+	__u32 count;
+	__u32 __reserved;
+	__aligned_u64 elems;
+};
+
+/* List the boxes. Issued on /dev/fdbox/fdbox; needs no privilege. */
+#define FDBOX_LIST_BOXES	_IO(FDBOX_TYPE, FDBOX_BASE + 6)
+
+/* List a box's entries. Issued on /dev/fdbox/<box>. */
+#define FDBOX_LIST_ENTRIES	_IO(FDBOX_TYPE, FDBOX_BASE + 7)
+
 #endif /* _UAPI_LINUX_FDBOX_H */

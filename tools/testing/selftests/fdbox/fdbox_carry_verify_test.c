@@ -118,7 +118,10 @@ TEST(not_carried)
 static void check_box(struct __test_metadata *_metadata, int ctl,
 		      const char *name, bool keep)
 {
+	static struct fdbox_entry_info entries[MAX_LINES];
 	int box, fd, i, other, err, n = 0;
+	__u32 count;
+	char state[32];
 
 	box = fdbox_open_box(name);
 	ASSERT_GE(box, 0) TH_LOG("box %s did not come through", name);
@@ -137,7 +140,20 @@ static void check_box(struct __test_metadata *_metadata, int ctl,
 		}
 	}
 
+	/* Listed and shown as incoming, every entry waiting for UNSEAL. */
+	ASSERT_EQ(0, fdbox_sysfs(name, "state", state, sizeof(state)));
+	EXPECT_STREQ("incoming", state);
+	count = MAX_LINES;
+	ASSERT_EQ(0, fdbox_list(box, FDBOX_LIST_ENTRIES, entries,
+				sizeof(entries[0]), &count));
+	for (i = 0; i < (int)count; i++) {
+		EXPECT_EQ(FDBOX_ENTRY_WAITING, entries[i].flags);
+		EXPECT_STREQ("memfd", (char *)entries[i].type);
+	}
+
 	ASSERT_EQ(0, fdbox_unseal(box));
+	ASSERT_EQ(0, fdbox_sysfs(name, "state", state, sizeof(state)));
+	EXPECT_STREQ("unsealed", state);
 	for (i = 0; i < nr_lines; i++) {
 		const struct carry_line *l = &lines[i];
 
@@ -156,6 +172,7 @@ static void check_box(struct __test_metadata *_metadata, int ctl,
 		n++;
 	}
 	EXPECT_GT(n, 0);
+	EXPECT_EQ(n, (int)count);
 	if (keep) {
 		/* Re-sealed: it must come through the next live update too. */
 		EXPECT_EQ(0, fdbox_seal(box));

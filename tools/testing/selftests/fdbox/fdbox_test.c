@@ -38,6 +38,11 @@ static_assert(sizeof(struct fdbox_create_box) == 264, "create_box size");
 static_assert(sizeof(struct fdbox_delete_box) == 264, "delete_box size");
 static_assert(sizeof(struct fdbox_put_fd) == 272, "put_fd size");
 static_assert(sizeof(struct fdbox_get_fd) == 264, "get_fd size");
+static_assert(FDBOX_LIST_BOXES == 0x2e06, "FDBOX_LIST_BOXES");
+static_assert(FDBOX_LIST_ENTRIES == 0x2e07, "FDBOX_LIST_ENTRIES");
+static_assert(sizeof(struct fdbox_list) == 24, "list size");
+static_assert(sizeof(struct fdbox_box_info) == 264, "box_info size");
+static_assert(sizeof(struct fdbox_entry_info) == 304, "entry_info size");
 
 #define MiB (1024UL * 1024)
 
@@ -639,6 +644,177 @@ TEST_F(fdbox, delete_sealed_is_busy)
 	ASSERT_GE(fd, 0);
 	EXPECT_EQ(0, memfd_check_pattern(fd, 4096, 12));
 	close(fd);
+}
+
+static const struct fdbox_box_info *find_box(const struct fdbox_box_info *b,
+					     __u32 n, const char *name)
+{
+	__u32 i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp((const char *)b[i].name, name))
+			return &b[i];
+	return NULL;
+}
+
+TEST_F(fdbox, list_boxes)
+{
+	const struct fdbox_box_info *me, *other;
+	struct fdbox_box_info *boxes;
+	char other_name[80];
+	__u32 count = 0, i;
+	int a, b;
+
+	snprintf(other_name, sizeof(other_name), "%s-b", self->name);
+	ASSERT_EQ(0, fdbox_create(self->ctl, other_name));
+	a = memfd_pattern("a", 10, 1);
+	b = memfd_pattern("b", 10, 2);
+	ASSERT_EQ(0, fdbox_put(self->box, a, "a"));
+	ASSERT_EQ(0, fdbox_put(self->box, b, "b"));
+	ASSERT_EQ(0, fdbox_seal(self->box));
+
+	/* No room: ENOSPC, and how many there are. */
+	EXPECT_EQ(-ENOSPC, fdbox_list(self->ctl, FDBOX_LIST_BOXES, NULL,
+				      sizeof(*boxes), &count));
+	ASSERT_GE(count, 2);
+
+	boxes = calloc(count, sizeof(*boxes));
+	ASSERT_NE(NULL, boxes);
+	ASSERT_EQ(0, fdbox_list(self->ctl, FDBOX_LIST_BOXES, boxes,
+				sizeof(*boxes), &count));
+	for (i = 1; i < count; i++)
+		EXPECT_LT(strcmp((char *)boxes[i - 1].name,
+				 (char *)boxes[i].name), 0);
+	me = find_box(boxes, count, self->name);
+	other = find_box(boxes, count, other_name);
+	ASSERT_NE(NULL, me);
+	ASSERT_NE(NULL, other);
+	EXPECT_EQ(FDBOX_BOX_SEALED, me->flags);
+	EXPECT_EQ(2, me->nr_entries);
+	EXPECT_EQ(0, other->flags);
+	EXPECT_EQ(0, other->nr_entries);
+	free(boxes);
+
+	EXPECT_EQ(0, fdbox_delete(self->ctl, other_name));
+}
+
+TEST_F(fdbox, list_argument_checks)
+{
+	struct {
+		struct fdbox_box_info info;
+		char tail[16];
+	} big[64];
+	struct {
+		struct fdbox_list l;
+		__u32 tail;
+	} ext = { { .size = sizeof(ext), .elem_size = sizeof(big[0].info) } };
+	__u32 count = 64, i;
+
+	/* Elements smaller than the kernel's: EINVAL. */
+	EXPECT_EQ(-EINVAL, fdbox_list(self->ctl, FDBOX_LIST_BOXES, big,
+				      sizeof(big[0].info) - 1, &count));
+
+	/* Larger ones: the kernel's struct, then zeroes. */
+	memset(big, 0xff, sizeof(big));
+	count = 64;
+	ASSERT_EQ(0, fdbox_list(self->ctl, FDBOX_LIST_BOXES, big,
+				sizeof(big[0]), &count));
+	ASSERT_GE(count, 1);
+	for (i = 0; i < count; i++) {
+		char zero[16] = { 0 };
+
+		EXPECT_EQ(0, memcmp(big[i].tail, zero, sizeof(zero)));
+	}
+
+	/* The size-first convention. */
+	ext.l.size = 4;
+	EXPECT_EQ(-1, ioctl(self->ctl, FDBOX_LIST_BOXES, &ext));
+	EXPECT_EQ(EINVAL, errno);
+	ext.l.size = sizeof(ext);
+	ext.tail = 1;
+	EXPECT_EQ(-1, ioctl(self->ctl, FDBOX_LIST_BOXES, &ext));
+	EXPECT_EQ(E2BIG, errno);
+	ext.tail = 0;
+	ext.l.__reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->ctl, FDBOX_LIST_BOXES, &ext));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* Each device lists its own things only. */
+	count = 64;
+	EXPECT_EQ(-ENOTTY, fdbox_list(self->box, FDBOX_LIST_BOXES, big,
+				      sizeof(big[0].info), &count));
+	EXPECT_EQ(-ENOTTY, fdbox_list(self->ctl, FDBOX_LIST_ENTRIES, big,
+				      sizeof(big[0].info), &count));
+}
+
+static int nobody_list(void *arg)
+{
+	struct fdbox_box_info boxes[64];
+	__u32 count = 64;
+	int ctl;
+
+	ctl = fdbox_open_ctl();
+	if (ctl < 0)
+		return 1;
+	if (fdbox_list(ctl, FDBOX_LIST_BOXES, boxes, sizeof(boxes[0]), &count))
+		return 2;
+	return find_box(boxes, count, arg) ? 0 : 3;
+}
+
+TEST_F(fdbox, list_boxes_unprivileged)
+{
+	EXPECT_EQ(0, as_nobody(nobody_list, self->name));
+}
+
+TEST_F(fdbox, list_entries)
+{
+	struct fdbox_entry_info e[4];
+	__u32 count = 0;
+	int fd;
+
+	fd = memfd_pattern("z", 10000, 3);
+	ASSERT_EQ(0, fdbox_put(self->box, fd, "zz"));
+	fd = memfd_pattern("y", 4096, 4);
+	ASSERT_EQ(0, fdbox_put(self->box, fd, "yy"));
+	fd = memfd_pattern("x", 0, 5);
+	ASSERT_EQ(0, fdbox_put(self->box, fd, "xx"));
+
+	EXPECT_EQ(-ENOSPC, fdbox_list(self->box, FDBOX_LIST_ENTRIES, e,
+				      sizeof(e[0]), &count));
+	EXPECT_EQ(3, count);
+	count = 4;
+	ASSERT_EQ(0, fdbox_list(self->box, FDBOX_LIST_ENTRIES, e,
+				sizeof(e[0]), &count));
+	ASSERT_EQ(3, count);
+	EXPECT_STREQ("xx", (char *)e[0].name);
+	EXPECT_STREQ("yy", (char *)e[1].name);
+	EXPECT_STREQ("zz", (char *)e[2].name);
+	EXPECT_STREQ("memfd", (char *)e[0].type);
+	EXPECT_EQ(0, e[0].size);
+	EXPECT_EQ(4096, e[1].size);
+	EXPECT_EQ(10000, e[2].size);
+	EXPECT_EQ(0, e[2].flags);
+}
+
+TEST_F(fdbox, sysfs_attributes)
+{
+	char buf[32];
+	int fd;
+
+	ASSERT_EQ(0, fdbox_sysfs(self->name, "state", buf, sizeof(buf)));
+	EXPECT_STREQ("unsealed", buf);
+	ASSERT_EQ(0, fdbox_sysfs(self->name, "count", buf, sizeof(buf)));
+	EXPECT_STREQ("0", buf);
+
+	fd = memfd_pattern("s", 10, 6);
+	ASSERT_EQ(0, fdbox_put(self->box, fd, "s"));
+	ASSERT_EQ(0, fdbox_seal(self->box));
+	ASSERT_EQ(0, fdbox_sysfs(self->name, "state", buf, sizeof(buf)));
+	EXPECT_STREQ("sealed", buf);
+	ASSERT_EQ(0, fdbox_sysfs(self->name, "sealed", buf, sizeof(buf)));
+	EXPECT_STREQ("1", buf);
+	ASSERT_EQ(0, fdbox_sysfs(self->name, "count", buf, sizeof(buf)));
+	EXPECT_STREQ("1", buf);
 }
 
 /*

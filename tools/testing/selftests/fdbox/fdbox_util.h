@@ -92,6 +92,48 @@ static inline int fdbox_unseal(int box)
 	return fdbox_ret(ioctl(box, FDBOX_UNSEAL));
 }
 
+/*
+ * FDBOX_LIST_BOXES on @ctl or FDBOX_LIST_ENTRIES on a box into @elems, room
+ * for *@count elements of @elem_size bytes; *@count is set to how many
+ * there are.
+ */
+static inline int fdbox_list(int fd, unsigned long cmd, void *elems,
+			     __u32 elem_size, __u32 *count)
+{
+	struct fdbox_list arg = {
+		.size = sizeof(arg),
+		.elem_size = elem_size,
+		.count = *count,
+		.elems = (uintptr_t)elems,
+	};
+	int ret = fdbox_ret(ioctl(fd, cmd, &arg));
+
+	*count = arg.count;
+	return ret;
+}
+
+/* The contents of a sysfs attribute of box @box, without the newline. */
+static inline int fdbox_sysfs(const char *box, const char *attr, char *buf,
+			      size_t len)
+{
+	char path[FDBOX_NAME_LEN + 64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/fdbox/%s/%s", box, attr);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
 /* The byte at @off of a pattern seeded with @seed. */
 static inline uint8_t pattern_byte(uint64_t off, unsigned int seed)
 {

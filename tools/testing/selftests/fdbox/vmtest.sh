@@ -104,7 +104,7 @@ if [ $upstream -eq 1 ]; then
 	for t in liveupdate luo_kexec_simple luo_multi_session; do
 		out=$work_dir/luo-kexec/$t
 		[ $t = liveupdate ] && out=$work_dir/luo/$t
-		gcc -static -O2 -Wall -Wno-unused-function -D_GNU_SOURCE \
+		gcc -static -O2 -Wall -Wno-unused-function -D_GNU_SOURCE= \
 			-isystem "$headers" \
 			-I "$luo_dir/lib/include" -o "$out" "$luo_dir/$t.c" \
 			"$luo_dir/lib/lu_utils.c"

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fdbox_util.h"
@@ -209,6 +210,44 @@ static inline long carry_memfree(void)
 	fclose(f);
 	return kb;
 }
+
+#define CARRY_CTL_SRC	"/fdbox/carry-ctl.src"
+
+/*
+ * Run /fdbox/bin/fdboxctl with @argv (argv[0] included); its stdout goes to
+ * @out. Returns its exit status, or -1.
+ */
+static inline int carry_fdboxctl(char *out, size_t len,
+				 const char *const *argv)
+{
+	int p[2], status;
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		execv("/fdbox/bin/fdboxctl", (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	while (got < (ssize_t)len - 1 &&
+	       (n = read(p[0], out + got, len - 1 - got)) > 0)
+		got += n;
+	out[got] = '\0';
+	close(p[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+#define CARRY_CTL(out, ...)						\
+	carry_fdboxctl(out, sizeof(out),				\
+		       (const char *const[]){ "fdboxctl", __VA_ARGS__, NULL })
 
 static inline int carry_stage(void)
 {

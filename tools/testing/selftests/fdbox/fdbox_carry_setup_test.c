@@ -183,14 +183,36 @@ TEST(unclaimed)
 	ASSERT_GE(box, 0);
 	fd = carry_memfd("unclaimed", SHAPE_2M, 99, 0);
 	ASSERT_GE(fd, 0);
-	/* 32 MiB: enough to stand far above the VM's allocation noise. */
-	ASSERT_EQ(0, ftruncate(fd, 32 * MiB));
-	ASSERT_EQ(0, fallocate(fd, 0, 0, 32 * MiB));
+	/* 64 MiB: far above the tolerance of the check after FINISH. */
+	ASSERT_EQ(0, ftruncate(fd, 64 * MiB));
+	ASSERT_EQ(0, fallocate(fd, 0, 0, 64 * MiB));
 	ASSERT_EQ(0, fdbox_put(box, fd, "cache"));
 	ASSERT_EQ(0, fdbox_seal(box));
-	manifest_add("unclaimed carry-unclaimed %lu\n", 32 * MiB);
+	manifest_add("unclaimed carry-unclaimed %lu\n", 64 * MiB);
 	close(box);
 	close(ctl);
+}
+
+/* What an operator types: fdboxctl create, put, seal. */
+TEST(fdboxctl)
+{
+	char data[5000], out[256];
+	int fd, i;
+
+	if (last_stage())
+		SKIP(return, "no live update follows this stage");
+	for (i = 0; i < (int)sizeof(data); i++)
+		data[i] = 'a' + i % 26;
+	fd = open(CARRY_CTL_SRC, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(sizeof(data), write(fd, data, sizeof(data)));
+	close(fd);
+
+	ASSERT_EQ(0, CARRY_CTL(out, "create", "carry-ctl"));
+	ASSERT_EQ(0, CARRY_CTL(out, "put", "carry-ctl", "config",
+			       "--from-file", CARRY_CTL_SRC));
+	ASSERT_EQ(0, CARRY_CTL(out, "seal", "carry-ctl"));
+	manifest_add("ctl carry-ctl config\n");
 }
 
 /*

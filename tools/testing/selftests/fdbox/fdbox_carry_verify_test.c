@@ -58,6 +58,8 @@ static bool manifest_read(void)
 		} else if (sscanf(buf, "unclaimed %255s %llu", l->box,
 				  &l->seed) == 2) {
 			strcpy(l->kind, "unclaimed");
+		} else if (sscanf(buf, "ctl %255s %255s", l->box, l->name) == 2) {
+			strcpy(l->kind, "ctl");
 		} else {
 			continue;
 		}
@@ -205,6 +207,47 @@ TEST(carried)
 	close(ctl);
 }
 
+#define Q "\""
+static const char CTL_JSON[] =
+	"{" Q "name" Q ":" Q "carry-ctl" Q "," Q "sealed" Q ":true," Q "carried" Q
+	":false," Q "incoming" Q ":true," Q "entries" Q ":1}";
+
+/* What an operator types after the update: state, ls, unseal, get. */
+TEST(fdboxctl)
+{
+	char out[4096], want[5000], got[5001];
+	int i, found = 0, fd;
+	ssize_t n;
+
+	if (!after_live_update())
+		SKIP(return, "no live update before this stage");
+	for (i = 0; i < nr_lines; i++)
+		if (!strcmp(lines[i].kind, "ctl"))
+			found = 1;
+	if (!found)
+		SKIP(return, "fdboxctl did not set up a box");
+
+	ASSERT_EQ(0, CARRY_CTL(out, "state"));
+	EXPECT_STREQ("updated\n", out);
+	ASSERT_EQ(0, CARRY_CTL(out, "ls", "--json"));
+	EXPECT_NE(NULL, strstr(out, CTL_JSON)) TH_LOG("%s", out);
+	ASSERT_EQ(0, CARRY_CTL(out, "ls", "carry-ctl"));
+	EXPECT_NE(NULL, strstr(out, "waiting for unseal")) TH_LOG("%s", out);
+	ASSERT_EQ(0, CARRY_CTL(out, "unseal", "carry-ctl"));
+	ASSERT_EQ(0, CARRY_CTL(out, "get", "carry-ctl", "config", "--to-file",
+			       "/tmp/carry-ctl.out"));
+
+	fd = open(CARRY_CTL_SRC, O_RDONLY);
+	ASSERT_EQ(sizeof(want), read(fd, want, sizeof(want)));
+	close(fd);
+	fd = open("/tmp/carry-ctl.out", O_RDONLY);
+	n = read(fd, got, sizeof(got));
+	close(fd);
+	ASSERT_EQ(sizeof(want), n);
+	EXPECT_EQ(0, memcmp(want, got, sizeof(want)));
+	EXPECT_EQ(0, CARRY_CTL(out, "delete", "carry-ctl"));
+}
+
 /* Runs last: FINISH drops the box nobody unsealed and frees its memory. */
 TEST(finish_releases_unclaimed)
 {
@@ -232,11 +275,13 @@ TEST(finish_releases_unclaimed)
 	EXPECT_FALSE(node_exists(box));
 	/*
 	 * The unclaimed file's pages were preserved memory, outside any file
-	 * and not free, until FINISH released them. Nothing else runs in the
-	 * VM meanwhile; allow 4 MiB for the kernel's own allocations, an
-	 * eighth of the 32 MiB that must come back.
+	 * and not free, until FINISH released them. Allow 8 MiB: freed pages
+	 * may wait in the per-CPU free lists, which MemFree does not count
+	 * (5 MiB of 32 were seen there once on this one-CPU 4 GiB VM), plus
+	 * the kernel's own small allocations meanwhile; 56 of the 64 MiB must
+	 * show.
 	 */
-	EXPECT_GE(after - before, bytes / 1024 - 4096)
+	EXPECT_GE(after - before, bytes / 1024 - 8192)
 		TH_LOG("MemFree %ld -> %ld kB", before, after);
 	close(luo);
 }

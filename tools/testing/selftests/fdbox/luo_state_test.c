@@ -162,8 +162,13 @@ TEST_F(luo, after_kexec)
 	}
 	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(self->fd));
 	EXPECT_STREQ("normal", sysfs_state());
-	/* The subsystem got its handed-over data in finish, once. */
-	EXPECT_STREQ("finish:data ", test_log());
+	/*
+	 * The first callback since boot was finish, with the handed-over
+	 * data, and it ran once; other suites may have prepared and
+	 * cancelled since.
+	 */
+	EXPECT_EQ(0, strncmp(test_log(), "finish:data ", 12)) TH_LOG("%s", test_log());
+	EXPECT_EQ(NULL, strstr(test_log() + 12, "finish"));
 	EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_FINISH));
 }
 

@@ -88,13 +88,18 @@ mkdir -p "$work_dir"
 
 # 1. Suite binaries: every *_test.c beside this script; and the stage switch.
 mkdir -p "$work_dir/suite" "$work_dir/bin"
+tools_fdbox=$kernel_dir/tools/fdbox
 cc_static() {
 	gcc -static -O2 -Wall -Werror -isystem "$headers" -I "$selftests_dir" \
-		-o "$1" "$2" -lpthread
+		-I "$tools_fdbox" -o "$1" "$2" "${@:3}" -lpthread
 }
 for c in "$test_dir"/*_test.c; do
-	cc_static "$work_dir/suite/$(basename "${c%.c}")" "$c"
+	cc_static "$work_dir/suite/$(basename "${c%.c}")" "$c" \
+		"$tools_fdbox/libfdbox.c"
 done
+# fdboxctl, static, as an operator would use it.
+make -s -C "$tools_fdbox" STATIC=1 KHDR="$headers" OUTPUT="$work_dir/bin" \
+	"$work_dir/bin/fdboxctl"
 cc_static "$work_dir/bin/fdbox_vmctl" "$test_dir/fdbox_vmctl.c"
 
 # Upstream's liveupdate selftests, built as their Makefile does.
@@ -123,6 +128,7 @@ list=$work_dir/initramfs.list
 	echo "file /fdbox/kernel $kernel 0644 0 0"
 	echo "dir /fdbox/bin 0755 0 0"
 	echo "file /fdbox/bin/fdbox_vmctl $work_dir/bin/fdbox_vmctl 0755 0 0"
+	echo "file /fdbox/bin/fdboxctl $work_dir/bin/fdboxctl 0755 0 0"
 	echo "dir /fdbox/suite 0755 0 0"
 	echo "dir /fdbox/extra 0755 0 0"
 	echo "dir /fdbox/luo 0755 0 0"

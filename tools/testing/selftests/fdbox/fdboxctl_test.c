@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Selftests of fdboxctl (tools/fdbox): each subcommand's output and exit
+ * status, --json, --help, and run, checked by a child (this binary, with
+ * --listen-child) that verifies LISTEN_FDS, LISTEN_FDNAMES, LISTEN_PID and
+ * reads its memfds.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+
+#define FDBOXCTL	"/fdbox/bin/fdboxctl"
+#define OUT_MAX		65536
+
+static char out[OUT_MAX], err_out[OUT_MAX];
+
+static void read_all(int fd, char *buf)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < OUT_MAX - 1 &&
+	       (n = read(fd, buf + len, OUT_MAX - 1 - len)) > 0)
+		len += n;
+	buf[len] = '\0';
+}
+
+/* Run fdboxctl with @argv; its stdout and stderr land in out, err_out. */
+static int ctl(const char *const *argv)
+{
+	int o[2], e[2], status;
+	pid_t pid;
+
+	if (pipe(o) || pipe(e))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		dup2(o[1], 1);
+		dup2(e[1], 2);
+		close(o[0]);
+		close(o[1]);
+		close(e[0]);
+		close(e[1]);
+		execv(FDBOXCTL, (char *const *)argv);
+		_exit(127);
+	}
+	close(o[1]);
+	close(e[1]);
+	read_all(o[0], out);
+	read_all(e[0], err_out);
+	close(o[0]);
+	close(e[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+#define CTL(...) ctl((const char *const[]){ "fdboxctl", __VA_ARGS__, NULL })
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, data, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+static ssize_t read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len);
+	close(fd);
+	return n;
+}
+
+FIXTURE(ctl) {
+	char box[64];
+	char src[96];
+	char dst[96];
+};
+
+FIXTURE_SETUP(ctl)
+{
+	snprintf(self->box, sizeof(self->box), "ctltest-%d", getpid());
+	snprintf(self->src, sizeof(self->src), "/tmp/ctl-src-%d", getpid());
+	snprintf(self->dst, sizeof(self->dst), "/tmp/ctl-dst-%d", getpid());
+	ASSERT_EQ(0, CTL("create", self->box)) TH_LOG("%s", err_out);
+}
+
+FIXTURE_TEARDOWN(ctl)
+{
+	CTL("unseal", self->box);
+	CTL("delete", self->box);
+	unlink(self->src);
+	unlink(self->dst);
+}
+
+TEST_F(ctl, ls_and_json)
+{
+	char want[160];
+
+	ASSERT_EQ(0, CTL("ls"));
+	EXPECT_NE(NULL, strstr(out, "BOX"));
+	snprintf(want, sizeof(want), "\n%s ", self->box);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "unsealed"));
+
+	ASSERT_EQ(0, CTL("ls", "--json"));
+	EXPECT_EQ(0, strncmp(out, "{\"boxes\":[", 10));
+	snprintf(want, sizeof(want),
+		 "{\"name\":\"%s\",\"sealed\":false,\"carried\":false,\"incoming\":false,\"entries\":0}",
+		 self->box);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	EXPECT_STREQ("]}\n", out + strlen(out) - 3);
+
+	ASSERT_EQ(0, CTL("seal", self->box));
+	ASSERT_EQ(0, CTL("ls", "--json"));
+	snprintf(want, sizeof(want), "{\"name\":\"%s\",\"sealed\":true,",
+		 self->box);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+}
+
+TEST_F(ctl, put_get)
+{
+	char data[100000], back[100001], want[200];
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < (int)sizeof(data); i++)
+		data[i] = i * 7;
+	ASSERT_EQ(0, write_file(self->src, data, sizeof(data)));
+
+	ASSERT_EQ(0, CTL("put", self->box, "blob", "--from-file", self->src,
+			 "--seal", "shrink,grow")) TH_LOG("%s", err_out);
+	ASSERT_EQ(0, CTL("ls", self->box));
+	EXPECT_NE(NULL, strstr(out, "blob"));
+	EXPECT_NE(NULL, strstr(out, "100000"));
+	ASSERT_EQ(0, CTL("ls", self->box, "--json"));
+	snprintf(want, sizeof(want),
+		 "{\"box\":\"%s\",\"entries\":[{\"name\":\"blob\",\"type\":\"memfd\",\"size\":100000,\"waiting\":false}]}\n",
+		 self->box);
+	EXPECT_STREQ(want, out);
+
+	/* A name taken: exit 1, the error names the entry. */
+	ASSERT_EQ(1, CTL("put", self->box, "blob", "--from-file", self->src));
+	snprintf(want, sizeof(want), "%s/blob: File exists", self->box);
+	EXPECT_NE(NULL, strstr(err_out, want)) TH_LOG("%s", err_out);
+
+	ASSERT_EQ(0, CTL("get", self->box, "blob", "--to-file", self->dst));
+	n = read_file(self->dst, back, sizeof(back));
+	ASSERT_EQ(sizeof(data), n);
+	EXPECT_EQ(0, memcmp(data, back, sizeof(data)));
+
+	ASSERT_EQ(1, CTL("get", self->box, "blob", "--to-file", self->dst));
+	EXPECT_NE(NULL, strstr(err_out, "No such file or directory"));
+}
+
+TEST_F(ctl, sealed_box)
+{
+	char want[160];
+
+	ASSERT_EQ(0, write_file(self->src, "x", 1));
+	ASSERT_EQ(0, CTL("seal", self->box));
+	ASSERT_EQ(1, CTL("put", self->box, "x", "--from-file", self->src));
+	snprintf(want, sizeof(want), "%s/x: Device or resource busy",
+		 self->box);
+	EXPECT_NE(NULL, strstr(err_out, want)) TH_LOG("%s", err_out);
+	ASSERT_EQ(1, CTL("delete", self->box));
+	EXPECT_NE(NULL, strstr(err_out, "Device or resource busy"));
+	ASSERT_EQ(0, CTL("unseal", self->box));
+	ASSERT_EQ(1, CTL("unseal", self->box));
+	EXPECT_NE(NULL, strstr(err_out, "Invalid argument"));
+}
+
+TEST_F(ctl, errors_and_help)
+{
+	static const char * const cmds[] = {
+		"ls", "create", "delete", "seal", "unseal", "put", "get",
+		"state", "prepare", "cancel", "finish", "run",
+	};
+	unsigned int i;
+
+	EXPECT_EQ(1, CTL("delete", "ctltest-none"));
+	EXPECT_NE(NULL, strstr(err_out, "ctltest-none: No such file"));
+	EXPECT_EQ(1, CTL("create", self->box));
+	EXPECT_NE(NULL, strstr(err_out, "File exists"));
+	EXPECT_EQ(1, CTL("put", self->box, "x", "--from-file", "/nonexistent"));
+	EXPECT_NE(NULL, strstr(err_out, "/nonexistent"));
+	EXPECT_EQ(2, CTL("put", self->box, "x", "--seal", "sideways"));
+	EXPECT_EQ(2, CTL("frobnicate"));
+	EXPECT_NE(NULL, strstr(err_out, "unknown command"));
+	EXPECT_EQ(2, CTL("create"));
+	EXPECT_NE(NULL, strstr(err_out, "usage: fdboxctl create"));
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		char want[64];
+
+		EXPECT_EQ(0, CTL(cmds[i], "--help")) TH_LOG("%s", cmds[i]);
+		snprintf(want, sizeof(want), "usage: fdboxctl %s", cmds[i]);
+		EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", cmds[i]);
+	}
+	EXPECT_EQ(0, CTL("--help"));
+	EXPECT_NE(NULL, strstr(out, "COMMAND"));
+}
+
+TEST(state_events)
+{
+	if (access("/dev/liveupdate", F_OK))
+		SKIP(return, "no /dev/liveupdate");
+	ASSERT_EQ(0, CTL("state"));
+	ASSERT_STREQ("normal\n", out);
+	ASSERT_EQ(1, CTL("finish"));
+	EXPECT_NE(NULL, strstr(err_out, "Device or resource busy"));
+	ASSERT_EQ(0, CTL("prepare"));
+	ASSERT_EQ(0, CTL("state"));
+	EXPECT_STREQ("prepared\n", out);
+	ASSERT_EQ(0, CTL("cancel"));
+	ASSERT_EQ(0, CTL("state"));
+	EXPECT_STREQ("normal\n", out);
+}
+
+/* The child of `fdboxctl run`: check what socket activation passes. */
+static int listen_child(void)
+{
+	const char *fds = getenv("LISTEN_FDS");
+	const char *names = getenv("LISTEN_FDNAMES");
+	const char *pid = getenv("LISTEN_PID");
+	char buf[16];
+
+	if (!fds || strcmp(fds, "2"))
+		return 10;
+	if (!names || strcmp(names, "beta:alpha"))
+		return 11;
+	if (!pid || atoi(pid) != getpid())
+		return 12;
+	if (fcntl(3, F_GETFD) != 0 || fcntl(4, F_GETFD) != 0)
+		return 13;
+	if (pread(3, buf, 4, 0) != 4 || memcmp(buf, "BETA", 4))
+		return 14;
+	if (pread(4, buf, 5, 0) != 5 || memcmp(buf, "ALPHA", 5))
+		return 15;
+	return 0;
+}
+
+TEST_F(ctl, run)
+{
+	char self_exe[256];
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
+	ASSERT_GT(n, 0);
+	self_exe[n] = '\0';
+
+	ASSERT_EQ(0, write_file(self->src, "ALPHA", 5));
+	ASSERT_EQ(0, CTL("put", self->box, "alpha", "--from-file", self->src));
+	ASSERT_EQ(0, write_file(self->src, "BETA", 4));
+	ASSERT_EQ(0, CTL("put", self->box, "beta", "--from-file", self->src));
+	ASSERT_EQ(0, write_file(self->src, "GAMMA", 5));
+	ASSERT_EQ(0, CTL("put", self->box, "gamma", "--from-file", self->src));
+
+	EXPECT_EQ(0, CTL("run", self->box, "--names", "beta,alpha", "--",
+			 self_exe, "--listen-child")) TH_LOG("%s", err_out);
+	/* What was not named stays in the box. */
+	ASSERT_EQ(0, CTL("ls", self->box));
+	EXPECT_NE(NULL, strstr(out, "gamma"));
+	EXPECT_EQ(NULL, strstr(out, "alpha"));
+
+	EXPECT_EQ(1, CTL("run", self->box, "--names", "nope", "--", "/bin/true"));
+	EXPECT_NE(NULL, strstr(err_out, "/nope: No such file"));
+	EXPECT_EQ(2, CTL("run", self->box, "/bin/true"));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "--listen-child"))
+		return listen_child();
+	return test_harness_run(argc, argv);
+}

@@ -23,7 +23,7 @@ demo: kernel
 # The VM run comes last so that its "N passed, N failed" line ends the output.
 check: kernel
 	@rc=0; \
-	$(BUILD) nolu lint || rc=1; \
+	$(BUILD) nolu tools lint || rc=1; \
 	$(VM) check || rc=1; \
 	exit $$rc
 

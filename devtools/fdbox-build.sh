@@ -13,6 +13,9 @@
 #   kernel    build bzImage and install UAPI headers
 #   nolu      compile-test the driver with LIVEUPDATE=n and KEXEC_HANDOVER=n
 #   lint      checkpatch --strict, kernel-doc, W=1 on our files
+#   tools     build libfdbox and fdboxctl, install them into a scratch
+#             DESTDIR and build a program against the installed library
+#             with pkg-config
 #   all       deps fetch unpack sync config kernel
 #
 # Environment: FDBOX_CACHE (default ~/.cache/fdbox), JOBS (default nproc),
@@ -42,7 +45,7 @@ mkdir -p "$cache" "$logs"
 # Debian packages: what the build, the tests and the VM need.
 packages="gcc make flex bison bc libelf-dev libssl-dev cpio dwarves
 	  qemu-system-x86 kexec-tools libfdt-dev busybox-static ccache perl
-	  python3 git patch diffutils xz-utils"
+	  python3 git patch diffutils xz-utils pkg-config"
 
 step() {
 	local name=$1
@@ -217,6 +220,28 @@ do_lint() {
 	return $fail
 }
 
+do_tools() {
+	local out=$cache/tools dest=$cache/tools-install
+
+	rm -rf "$out" "$dest"
+	mkdir -p "$out"
+	make -C "$repo/tools/fdbox" KHDR="$obj/usr/include" OUTPUT="$out" \
+		CFLAGS="-O2 -Werror"
+	make -C "$repo/tools/fdbox" KHDR="$obj/usr/include" OUTPUT="$out" \
+		PREFIX=/usr DESTDIR="$dest" install
+	# A consumer of the installed library, through pkg-config.
+	cat > "$out/consumer.c" <<-'EOF'
+	#include <libfdbox.h>
+	int main(void) { return fdbox_luo_state_name(1)[0] != 'n'; }
+	EOF
+	PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_LIBDIR="$dest/usr/lib/pkgconfig" \
+		pkg-config --cflags --libs libfdbox > "$out/pc.flags"
+	gcc -isystem "$obj/usr/include" -o "$out/consumer" "$out/consumer.c" \
+		$(cat "$out/pc.flags") -Wl,-rpath,"$dest/usr/lib"
+	"$out/consumer"
+	echo "installed: $(cd "$dest" && find . -type f -o -type l | sort | tr '\n' ' ')"
+}
+
 for s in "$@"; do
 	case "$s" in
 	deps)	step deps do_deps ;;
@@ -227,6 +252,7 @@ for s in "$@"; do
 	kernel)	step build do_kernel ;;
 	nolu)	step nolu do_nolu ;;
 	lint)	step lint do_lint ;;
+	tools)	step tools do_tools ;;
 	all)	step deps do_deps; step fetch do_fetch; step unpack do_unpack
 		step sync do_sync
 		step config do_config; step build do_kernel ;;

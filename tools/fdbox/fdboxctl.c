@@ -139,12 +139,12 @@ static int cmd_ls_entries(const char *name, bool json)
 		}
 		printf("]}\n");
 	} else {
-		printf("%-32s %-8s %12s %s\n", "ENTRY", "TYPE", "SIZE", "");
+		printf("%-32s %-8s %12s\n", "ENTRY", "TYPE", "SIZE");
 		for (i = 0; i < n; i++)
-			printf("%-32s %-8s %12llu %s\n", (char *)e[i].name,
+			printf("%-32s %-8s %12llu%s\n", (char *)e[i].name,
 			       (char *)e[i].type, (unsigned long long)e[i].size,
 			       e[i].flags & FDBOX_ENTRY_WAITING ?
-			       "waiting for unseal" : "");
+			       " waiting for unseal" : "");
 	}
 	free(e);
 	return 0;

@@ -11,7 +11,6 @@
  */
 
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,20 +48,26 @@ static void show_state(int luo)
 	       luo_state_name(luo_get_state(luo)), LUO_SYSFS_STATE, word);
 }
 
+/* What an operator would type, and what it prints. */
+static void operator(const char *cmd)
+{
+	char line[256];
+	FILE *p;
+
+	printf("demo:   # %s\n", cmd);
+	fflush(stdout);
+	p = popen(cmd, "r");
+	if (!p)
+		return;
+	while (fgets(line, sizeof(line), p))
+		printf("demo:   %s", line);
+	pclose(p);
+}
+
 static void show_boxes(void)
 {
-	struct dirent *d;
-	DIR *dir;
-
-	dir = opendir(FDBOX_DIR);
-	if (!dir)
-		return;
-	printf("demo:   ls %s:", FDBOX_DIR);
-	while ((d = readdir(dir)))
-		if (d->d_name[0] != '.')
-			printf(" %s", d->d_name);
-	printf("\n");
-	closedir(dir);
+	operator("ls /dev/fdbox");
+	operator("fdboxctl ls");
 }
 
 static int before_update(int luo)
@@ -108,6 +113,7 @@ static int before_update(int luo)
 	printf("demo: sent PREPARE: the sealed box is serialized for the next kernel\n");
 	show_state(luo);
 	show_boxes();
+	operator("fdboxctl ls " BOX);
 	printf("demo: now kexec into the new kernel (the FREEZE event is taken on the way)...\n");
 	return 0;
 }
@@ -119,6 +125,8 @@ static int after_update(int luo)
 	printf("demo: == stage 2: the new kernel, booted by the live update ==\n");
 	show_state(luo);
 	show_boxes();
+	operator("fdboxctl ls " BOX);
+	operator("cat /sys/class/fdbox/" BOX "/state");
 
 	box = fdbox_open_box(BOX);
 	if (box < 0)

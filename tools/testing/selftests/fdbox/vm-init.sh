@@ -31,7 +31,7 @@ for arg in $(cat /proc/cmdline); do
 	fdbox.tests=*) tests=${arg#fdbox.tests=} ;;
 	esac
 done
-export FDBOX_STAGE=$stage FDBOX_STAGES=$stages
+export FDBOX_STAGE=$stage FDBOX_STAGES=$stages PATH=/fdbox/bin:$PATH
 
 exec > /dev/ttyS1 2>&1
 

@@ -277,6 +277,7 @@ TEST(cancel)
 TEST(prepare_then_late_box)
 {
 	int ctl, box, luo, fd;
+	char out[256];
 
 	if (last_stage())
 		SKIP(return, "no live update follows this stage");
@@ -288,7 +289,11 @@ TEST(prepare_then_late_box)
 	manifest_add("box carry-late absent\n");
 	ASSERT_EQ(0, rename(MANIFEST_NEW, CARRY_MANIFEST));
 
-	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_PREPARE));
+	/* As an operator would: fdboxctl prepare (it needs /dev/liveupdate). */
+	close(luo);
+	ASSERT_EQ(0, CARRY_CTL(out, "prepare"));
+	luo = luo_open();
+	ASSERT_GE(luo, 0);
 	ctl = fdbox_open_ctl();
 	ASSERT_GE(ctl, 0);
 	box = box_new(ctl, "carry-late");

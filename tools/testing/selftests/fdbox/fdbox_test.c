@@ -488,8 +488,8 @@ TEST_F(fdbox, bad_user_pointer)
 	EXPECT_EQ(EFAULT, errno);
 }
 
-/* Run @fn in a child with uid and gid 65534; returns its exit status. */
-static int as_nobody(int (*fn)(void *), void *arg)
+/* Run @fn in a child with uid and gid @uid; returns its exit status. */
+static int as_user(uid_t uid, int (*fn)(void *), void *arg)
 {
 	pid_t pid;
 	int status;
@@ -498,13 +498,18 @@ static int as_nobody(int (*fn)(void *), void *arg)
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
 			_exit(100);
 		_exit(fn(arg));
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+static int as_nobody(int (*fn)(void *), void *arg)
+{
+	return as_user(65534, fn, arg);
 }
 
 static int nobody_ctl(void *arg)
@@ -538,6 +543,59 @@ TEST_F(fdbox, non_root)
 	EXPECT_EQ(-ENOENT, fdbox_delete(self->ctl, "nobody-box"));
 	/* The box is still there. */
 	EXPECT_EQ(0, fdbox_seal(self->box));
+}
+
+struct delegate {
+	const char *box;
+	int fd;
+};
+
+/* The delegated user: put, get, seal, unseal; neither create nor delete. */
+static int delegate_ops(void *arg)
+{
+	const struct delegate *d = arg;
+	int box, ctl, fd;
+
+	box = fdbox_open_box(d->box);
+	if (box < 0)
+		return 1;
+	if (fdbox_put(box, d->fd, "delegated"))
+		return 2;
+	if (fdbox_seal(box) || fdbox_unseal(box))
+		return 3;
+	fd = fdbox_get(box, "delegated");
+	if (fd < 0 || memfd_check_pattern(fd, 4096, 21))
+		return 4;
+	ctl = fdbox_open_ctl();
+	if (ctl < 0 || fdbox_delete(ctl, d->box) != -EPERM ||
+	    fdbox_create(ctl, "delegate-new") != -EPERM)
+		return 5;
+	return 0;
+}
+
+/* Anyone else: no access to the box node. */
+static int stranger(void *arg)
+{
+	const struct delegate *d = arg;
+
+	return fdbox_open_box(d->box) == -1 && errno == EACCES ? 0 : 1;
+}
+
+TEST_F(fdbox, delegation)
+{
+	struct delegate d = { .box = self->name };
+	char path[FDBOX_NAME_LEN + 16];
+
+	snprintf(path, sizeof(path), "%s/%s", FDBOX_DIR, self->name);
+	/* An administrator hands the box to uid 65534. */
+	ASSERT_EQ(0, chown(path, 65534, 65534));
+	d.fd = memfd_pattern("d", 4096, 21);
+	ASSERT_GE(d.fd, 0);
+	EXPECT_EQ(0, as_nobody(delegate_ops, &d));
+	EXPECT_EQ(0, as_user(65533, stranger, &d));
+	/* The delegated box is still the administrator's to delete. */
+	EXPECT_EQ(-ENOENT, fdbox_get(self->box, "delegated"));
+	close(d.fd);
 }
 
 TEST_F(fdbox, survives_filler_exit)

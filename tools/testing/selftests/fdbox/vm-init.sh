@@ -96,6 +96,12 @@ if [ "$tests" != none ]; then
 	done
 fi
 
+# With CONFIG_DEBUG_KMEMLEAK, report what leaked during the stage.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+fi
+
 echo "FDBOX-STAGE-END $stage"
 
 if [ "$stage" -lt "$stages" ]; then

@@ -195,8 +195,13 @@ done
 if grep -q '^FDBOX-KEXEC-FAILED' "$results"; then
 	problems+=("kexec failed: $(grep -B2 '^FDBOX-KEXEC-FAILED' "$results" | head -n 2)")
 fi
-if grep -qE 'Kernel panic|Oops|BUG:|WARNING:|general protection|Call Trace:|UBSAN:|KASAN:|unreferenced object|possible recursive locking|possible circular locking|INFO: task .* blocked' "$console"; then
+kernel_problem='Kernel panic|Oops|BUG:|WARNING:|general protection|Call Trace:|UBSAN:|KASAN:|unreferenced object|possible recursive locking|possible circular locking|INFO: task .* blocked'
+if grep -qE "$kernel_problem" "$console"; then
 	problems+=("the kernel reported a problem (see console)")
+fi
+# kmemleak reports come through the results port.
+if grep -q '^unreferenced object' "$results"; then
+	problems+=("kmemleak found leaks (see the results)")
 fi
 
 # Suite: the harness's TAP lines, one per test case. A binary that exits

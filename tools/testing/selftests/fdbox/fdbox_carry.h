@@ -194,23 +194,6 @@ static inline int carry_check(int fd, enum carry_shape shape, uint64_t seed,
 	return 0;
 }
 
-/* MemFree in /proc/meminfo, in KiB. */
-static inline long carry_memfree(void)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f;
-
-	f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 #define CARRY_CTL_SRC	"/fdbox/carry-ctl.src"
 
 /*

@@ -56,15 +56,6 @@ static int box_new(int ctl, const char *name)
 	return err ? err : fdbox_open_box(name);
 }
 
-static bool box_exists(const char *name)
-{
-	char path[sizeof(FDBOX_DIR) + FDBOX_NAME_LEN + 1];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s", FDBOX_DIR, name);
-	return !stat(path, &st);
-}
-
 /* Runs first: start the manifest for the next stage. */
 TEST(begin)
 {
@@ -81,7 +72,7 @@ TEST(begin)
 	while (old && fgets(line, sizeof(line), old)) {
 		if ((sscanf(line, "box %255s carried", box) == 1 ||
 		     sscanf(line, "entry %255s", box) == 1) &&
-		    !strcmp(box, "carry-big") && box_exists(box))
+		    !strcmp(box, "carry-big") && fdbox_box_exists(box))
 			fputs(line, manifest);
 	}
 	if (old)
@@ -97,7 +88,7 @@ TEST(big)
 
 	if (last_stage())
 		SKIP(return, "no live update follows this stage");
-	if (box_exists("carry-big"))
+	if (fdbox_box_exists("carry-big"))
 		SKIP(return, "carry-big came through and was re-sealed");
 
 	ctl = fdbox_open_ctl();

@@ -75,15 +75,6 @@ static bool after_live_update(void)
 	return carry_stage() >= 2 && manifest_read();
 }
 
-static bool node_exists(const char *box)
-{
-	char path[sizeof(FDBOX_DIR) + FDBOX_NAME_LEN + 1];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s", FDBOX_DIR, box);
-	return !stat(path, &st);
-}
-
 TEST(state_is_updated)
 {
 	int luo;
@@ -107,7 +98,7 @@ TEST(not_carried)
 	for (i = 0; i < nr_lines; i++) {
 		if (strcmp(lines[i].kind, "box") || lines[i].carried)
 			continue;
-		EXPECT_FALSE(node_exists(lines[i].box))
+		EXPECT_FALSE(fdbox_box_exists(lines[i].box))
 			TH_LOG("box %s was carried", lines[i].box);
 		EXPECT_EQ(-ENOENT, fdbox_delete(ctl, lines[i].box));
 		n++;
@@ -264,15 +255,15 @@ TEST(finish_releases_unclaimed)
 		}
 	}
 	ASSERT_NE(NULL, box);
-	ASSERT_TRUE(node_exists(box));
+	ASSERT_TRUE(fdbox_box_exists(box));
 
 	luo = luo_open();
 	ASSERT_GE(luo, 0);
-	before = carry_memfree();
+	before = meminfo_kb("MemFree");
 	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_FINISH));
-	after = carry_memfree();
+	after = meminfo_kb("MemFree");
 	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
-	EXPECT_FALSE(node_exists(box));
+	EXPECT_FALSE(fdbox_box_exists(box));
 	/*
 	 * The unclaimed file's pages were preserved memory, outside any file
 	 * and not free, until FINISH released them. Allow 8 MiB: freed pages

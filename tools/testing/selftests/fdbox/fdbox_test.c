@@ -59,23 +59,6 @@ static bool same_file(int a, int b)
 	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* Shmem in /proc/meminfo, in KiB. */
-static long meminfo_shmem(void)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f;
-
-	f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Shmem: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 FIXTURE(fdbox) {
 	int ctl;
 	int box;
@@ -669,17 +652,17 @@ TEST_F(fdbox, delete_releases_memory)
 	long base, full, after;
 	int mfd;
 
-	base = meminfo_shmem();
+	base = meminfo_kb("Shmem");
 	ASSERT_GE(base, 0);
 	mfd = memfd_pattern("big", size, 11);
 	ASSERT_GE(mfd, 0);
 	ASSERT_EQ(0, fdbox_put(self->box, mfd, "big"));
-	full = meminfo_shmem();
+	full = meminfo_kb("Shmem");
 	/* The box holds the only reference, and the memory is still there. */
 	EXPECT_GE(full - base, (long)(size / 1024) - 1024);
 
 	ASSERT_EQ(0, fdbox_delete(self->ctl, self->name));
-	after = meminfo_shmem();
+	after = meminfo_kb("Shmem");
 	/*
 	 * Nothing else in the test VM uses shmem meanwhile; allow 1 MiB for
 	 * unrelated noise, far below the 64 MiB that must come back.

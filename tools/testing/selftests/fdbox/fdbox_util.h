@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -132,6 +133,33 @@ static inline int fdbox_sysfs(const char *box, const char *attr, char *buf,
 	if (n && buf[n - 1] == '\n')
 		buf[n - 1] = '\0';
 	return 0;
+}
+
+/* A line of /proc/meminfo, such as "Shmem" or "MemFree", in KiB; -1 if none. */
+static inline long meminfo_kb(const char *field)
+{
+	char line[256], want[64];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(want, sizeof(want), "%s: %%ld kB", field);
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, want, &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* Whether box @box has its node in /dev/fdbox. */
+static inline bool fdbox_box_exists(const char *box)
+{
+	char path[sizeof(FDBOX_DIR) + FDBOX_NAME_LEN + 1];
+
+	snprintf(path, sizeof(path), "%s/%s", FDBOX_DIR, box);
+	return !access(path, F_OK);
 }
 
 /* The byte at @off of a pattern seeded with @seed. */

@@ -15,7 +15,7 @@ variant=build
 obj=$cache/$variant
 src=$cache/src
 tests=$src/tools/testing/selftests/fdbox
-work=$cache/vm-$1
+work=$cache/vm-$1-$variant
 logs=$cache/logs/$variant
 
 rm -rf "$work"

@@ -20,6 +20,7 @@ work_dir=
 timeout=900
 mem=4G
 stages=1
+append=
 extras=()
 tests=()
 counts_file=
@@ -44,6 +45,7 @@ Usage: $0 -d BUILD_DIR [options]
             luo_kexec_simple and luo_multi_session in stages 1 and 2
   -t SECS   hard time limit for the whole VM run (default $timeout)
   -m SIZE   guest memory (default $mem)
+  -a ARGS   extra kernel command line arguments
   -w DIR    work directory (default: a new temporary one, removed after)
   -c FILE   write "PASSED FAILED SKIPPED" counts to FILE
   -q        do not print the suite output, only failures and counts
@@ -51,7 +53,7 @@ Usage: $0 -d BUILD_DIR [options]
 EOF
 }
 
-while getopts 'd:s:x:T:t:m:w:c:qUh' opt; do
+while getopts 'd:s:x:T:t:m:a:w:c:qUh' opt; do
 	case $opt in
 	d) build_dir=$(realpath "$OPTARG") ;;
 	s) stages=$OPTARG ;;
@@ -59,6 +61,7 @@ while getopts 'd:s:x:T:t:m:w:c:qUh' opt; do
 	T) tests+=("$OPTARG") ;;
 	t) timeout=$OPTARG ;;
 	m) mem=$OPTARG ;;
+	a) append=$OPTARG ;;
 	w) work_dir=$OPTARG ;;
 	c) counts_file=$OPTARG ;;
 	q) quiet=1 ;;
@@ -162,7 +165,7 @@ if [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then
 fi
 
 # 4. Boot.
-cmdline="console=ttyS0 panic=-1 oops=panic liveupdate=on fdbox.stage=1 fdbox.stages=$stages"
+cmdline="console=ttyS0 panic=-1 oops=panic liveupdate=on fdbox.stage=1 fdbox.stages=$stages${append:+ $append}"
 if [ ${#tests[@]} -gt 0 ]; then
 	cmdline="$cmdline fdbox.tests=$(IFS=,; echo "${tests[*]}")"
 fi

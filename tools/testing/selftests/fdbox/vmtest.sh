@@ -202,6 +202,11 @@ kernel_problem='Kernel panic|Oops|BUG:|WARNING:|general protection|Call Trace:|U
 if grep -qE "$kernel_problem" "$console"; then
 	problems+=("the kernel reported a problem (see console)")
 fi
+# Every run asks for live update; a kernel that turned it off would skip
+# the live update tests and pass.
+if grep -qE 'disabling kexec handover|Disabling liveupdate' "$console"; then
+	problems+=("the kernel turned live update off (see console)")
+fi
 # kmemleak reports come through the results port.
 if grep -q '^unreferenced object' "$results"; then
 	problems+=("kmemleak found leaks (see the results)")

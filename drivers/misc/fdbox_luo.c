@@ -58,13 +58,12 @@
 
 #define FDBOX_KHO_NAME		"fdbox"
 #define FDBOX_KHO_COMPATIBLE	"fdbox-v1"
-#define FDBOX_HANDLER_NAME_LEN	32
 
 /* Upper bounds of what one box and one entry take in the tree. */
 #define FDBOX_FDT_BASE		1024
 #define FDBOX_FDT_BOX		(64 + FDBOX_NAME_LEN)
 #define FDBOX_FDT_ENTRY		(128 + FDBOX_NAME_LEN + \
-				 FDBOX_HANDLER_NAME_LEN + \
+				 FDBOX_TYPE_LEN + \
 				 LIVEUPDATE_HNDL_COMPAT_LENGTH)
 
 /* The outgoing tree: allocated and added at PREPARE, written at FREEZE. */
@@ -88,11 +87,10 @@ static void fdbox_unpreserve_box(struct fdbox *box, struct fdbox_entry *until)
 	box->frozen = false;
 }
 
-/* Preserve every file of @box; returns how many, or an error. */
 static int fdbox_preserve_box(struct fdbox *box)
 {
 	struct fdbox_entry *entry;
-	int err, n = 0;
+	int err;
 
 	lockdep_assert_held(&box->lock);
 	fdbox_for_each_entry(entry, box) {
@@ -103,10 +101,9 @@ static int fdbox_preserve_box(struct fdbox *box)
 			fdbox_unpreserve_box(box, entry);
 			return err;
 		}
-		n++;
 	}
 	box->carried = true;
-	return n;
+	return 0;
 }
 
 /* Undo PREPARE and FREEZE for every box. */
@@ -132,19 +129,17 @@ static int fdbox_luo_prepare(struct liveupdate_subsystem *s, u64 *data)
 	size_t size = FDBOX_FDT_BASE;
 	struct fdbox *box;
 	void *fdt;
-	int n, err = 0;
+	int err = 0;
 
 	guard(mutex)(&fdbox_lock);
 	fdbox_for_each_box(box) {
 		guard(mutex)(&box->lock);
 		if (!box->sealed || box->incoming)
 			continue;
-		n = fdbox_preserve_box(box);
-		if (n < 0) {
-			err = n;
+		err = fdbox_preserve_box(box);
+		if (err)
 			break;
-		}
-		size += FDBOX_FDT_BOX + n * FDBOX_FDT_ENTRY;
+		size += FDBOX_FDT_BOX + (size_t)box->nr_entries * FDBOX_FDT_ENTRY;
 	}
 	if (err)
 		goto err_uncarry;
@@ -424,7 +419,7 @@ static void __init fdbox_restore_entry(struct fdbox *box, const void *fdt,
 
 	name = fdbox_fdt_string(fdt, node, "name", FDBOX_NAME_LEN);
 	hname = fdbox_fdt_string(fdt, node, "fdbox-handler",
-				 FDBOX_HANDLER_NAME_LEN);
+				 FDBOX_TYPE_LEN);
 	compat = fdbox_fdt_string(fdt, node, "luo-handler",
 				  LIVEUPDATE_HNDL_COMPAT_LENGTH);
 	data = fdt_getprop(fdt, node, "data", &len);

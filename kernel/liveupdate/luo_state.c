@@ -76,6 +76,14 @@ static void luo_state_set(enum liveupdate_state state)
 	WRITE_ONCE(luo_state, state);
 }
 
+/* A live update is under way: the set of subsystems is fixed. */
+static bool luo_state_under_way(void)
+{
+	lockdep_assert_held(&luo_state_lock);
+	return luo_state == LIVEUPDATE_STATE_PREPARED ||
+	       luo_state == LIVEUPDATE_STATE_FROZEN;
+}
+
 /*
  * Cancel the subsystems before @last in the list, in reverse order; all of
  * them if @last is the list head.
@@ -286,8 +294,7 @@ int liveupdate_register_subsystem(struct liveupdate_subsystem *s)
 		return -EINVAL;
 
 	guard(mutex)(&luo_state_lock);
-	if (luo_state == LIVEUPDATE_STATE_PREPARED ||
-	    luo_state == LIVEUPDATE_STATE_FROZEN)
+	if (luo_state_under_way())
 		return -EBUSY;
 	list_for_each_entry(t, &luo_subsystems, list) {
 		if (!strcmp(t->name, s->name))
@@ -313,8 +320,7 @@ EXPORT_SYMBOL_GPL(liveupdate_register_subsystem);
 int liveupdate_unregister_subsystem(struct liveupdate_subsystem *s)
 {
 	guard(mutex)(&luo_state_lock);
-	if (luo_state == LIVEUPDATE_STATE_PREPARED ||
-	    luo_state == LIVEUPDATE_STATE_FROZEN)
+	if (luo_state_under_way())
 		return -EBUSY;
 	list_del_init(&s->list);
 	luo_nr_subsystems--;

@@ -101,4 +101,20 @@ static inline int fdbox_luo_restore(struct fdbox *box)
 }
 #endif
 
+struct fdbox_kho_header;
+
+#if IS_ENABLED(CONFIG_FDBOX_LUO_TEST)
+void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize);
+void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr, size_t size);
+#else
+static inline void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
+{
+}
+
+static inline void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr,
+					      size_t size)
+{
+}
+#endif
+
 #endif /* _FDBOX_INTERNAL_H */

@@ -14,7 +14,8 @@
  *   after PREPARE, are not carried. A carried box refuses PUT, GET, SEAL,
  *   UNSEAL and DELETE with -EBUSY.
  * - FREEZE freezes the files and writes the carried boxes into the KHO
- *   subtree "fdbox", allocated at PREPARE.
+ *   subtree "fdbox", allocated at PREPARE: a header with a CRC32, then a
+ *   device tree (include/linux/kho/abi/fdbox.h).
  * - CANCEL undoes both: the boxes are plain sealed boxes again.
  * - In the new kernel, the boxes reappear sealed, with their device nodes,
  *   their entries waiting. UNSEAL restores their files; an entry whose file
@@ -22,7 +23,7 @@
  *   still sealed. FINISH drops the boxes that were never unsealed and
  *   releases their files' memory, with one log line each.
  *
- * The subtree is a flattened device tree, compatible "fdbox-v1"::
+ * The device tree is compatible "fdbox-v1"::
  *
  *   / {
  *           compatible = "fdbox-v1";
@@ -37,9 +38,13 @@
  *           };
  *   };
  *
- * It comes from the previous kernel and is not trusted: a bad header, an
- * unknown version, or a name, string or size that does not check out is
- * reported, and what it concerns is skipped.
+ * It comes from the previous kernel and is checked before use: a header
+ * with a wrong magic, version, size or checksum, or a tree that is not
+ * valid or not "fdbox-v1", rejects the whole subtree; a box or an entry
+ * whose name, string or size does not check out, or whose name is taken
+ * already, is skipped. Each is reported. The checksum catches corruption,
+ * not forgery: the data of an entry that passes is handed to its LUO
+ * handler, which trusts the previous kernel as LUO sessions do.
  */
 
 #define pr_fmt(fmt) "fdbox: " fmt
@@ -48,6 +53,7 @@
 #include <linux/err.h>
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
+#include <linux/kho/abi/fdbox.h>
 #include <linux/libfdt.h>
 #include <linux/liveupdate.h>
 #include <linux/slab.h>
@@ -56,9 +62,6 @@
 
 #include "fdbox_internal.h"
 
-#define FDBOX_KHO_NAME		"fdbox"
-#define FDBOX_KHO_COMPATIBLE	"fdbox-v1"
-
 /* Upper bounds of what one box and one entry take in the tree. */
 #define FDBOX_FDT_BASE		1024
 #define FDBOX_FDT_BOX		(64 + FDBOX_NAME_LEN)
@@ -66,9 +69,9 @@
 				 FDBOX_TYPE_LEN + \
 				 LIVEUPDATE_HNDL_COMPAT_LENGTH)
 
-/* The outgoing tree: allocated and added at PREPARE, written at FREEZE. */
-static void *fdbox_fdt;
-static size_t fdbox_fdt_size;
+/* The outgoing subtree: allocated and added at PREPARE, written at FREEZE. */
+static struct fdbox_kho_header *fdbox_out;
+static size_t fdbox_out_size;
 
 /* Unpreserve the entries of @box before @until, or all if @until is NULL. */
 static void fdbox_unpreserve_box(struct fdbox *box, struct fdbox_entry *until)
@@ -117,18 +120,18 @@ static void fdbox_uncarry_all(void)
 		if (box->carried)
 			fdbox_unpreserve_box(box, NULL);
 	}
-	if (fdbox_fdt) {
-		kho_remove_subtree(fdbox_fdt);
-		kho_unpreserve_free(fdbox_fdt);
-		fdbox_fdt = NULL;
+	if (fdbox_out) {
+		kho_remove_subtree(fdbox_out);
+		kho_unpreserve_free(fdbox_out);
+		fdbox_out = NULL;
 	}
 }
 
 static int fdbox_luo_prepare(struct liveupdate_subsystem *s, u64 *data)
 {
-	size_t size = FDBOX_FDT_BASE;
+	size_t size = sizeof(struct fdbox_kho_header) + FDBOX_FDT_BASE;
+	struct fdbox_kho_header *out;
 	struct fdbox *box;
-	void *fdt;
 	int err = 0;
 
 	guard(mutex)(&fdbox_lock);
@@ -145,18 +148,18 @@ static int fdbox_luo_prepare(struct liveupdate_subsystem *s, u64 *data)
 		goto err_uncarry;
 
 	size = round_up(size, PAGE_SIZE);
-	fdt = kho_alloc_preserve(size);
-	if (IS_ERR(fdt)) {
-		err = PTR_ERR(fdt);
+	out = kho_alloc_preserve(size);
+	if (IS_ERR(out)) {
+		err = PTR_ERR(out);
 		goto err_uncarry;
 	}
-	err = kho_add_subtree(FDBOX_KHO_NAME, fdt, size);
+	err = kho_add_subtree(FDBOX_KHO_NAME, out, size);
 	if (err) {
-		kho_unpreserve_free(fdt);
+		kho_unpreserve_free(out);
 		goto err_uncarry;
 	}
-	fdbox_fdt = fdt;
-	fdbox_fdt_size = size;
+	fdbox_out = out;
+	fdbox_out_size = size;
 	return 0;
 
 err_uncarry:
@@ -208,16 +211,18 @@ static int fdbox_fdt_add_box(void *fdt, struct fdbox *box, unsigned int idx)
 	return err;
 }
 
-/* Write the carried boxes into the tree allocated at PREPARE. */
+/* Write the carried boxes into the subtree allocated at PREPARE. */
 static int fdbox_write_fdt(void)
 {
-	void *fdt = fdbox_fdt;
+	struct fdbox_kho_header *hdr = fdbox_out;
+	size_t size = fdbox_out_size - sizeof(*hdr);
+	void *fdt = hdr + 1;
 	unsigned int idx = 0;
 	struct fdbox *box;
 	int err;
 
 	lockdep_assert_held(&fdbox_lock);
-	err = fdt_create(fdt, fdbox_fdt_size);
+	err = fdt_create(fdt, size);
 	if (!err)
 		err = fdt_finish_reservemap(fdt);
 	if (!err)
@@ -240,6 +245,13 @@ static int fdbox_write_fdt(void)
 		pr_err("cannot write the boxes for the next kernel: %d\n", err);
 		return -ENOSPC;
 	}
+	fdbox_luo_test_damage_tree(fdt, size);
+
+	hdr->magic = FDBOX_KHO_MAGIC;
+	hdr->version = FDBOX_KHO_VERSION;
+	hdr->size = fdt_totalsize(fdt);
+	hdr->crc = fdbox_kho_crc(fdt, hdr->size);
+	fdbox_luo_test_damage_blob(hdr, fdbox_out_size);
 	return 0;
 }
 
@@ -477,10 +489,39 @@ static void __init fdbox_restore_box(const void *fdt, int node)
 	dev_info(&box->dev, "came through the live update, sealed\n");
 }
 
+/* The incoming device tree, or NULL if the subtree cannot be trusted. */
+static const void *__init fdbox_check_subtree(const struct fdbox_kho_header *hdr,
+					      size_t len)
+{
+	const void *fdt = hdr + 1;
+	const char *why;
+
+	if (len < sizeof(*hdr) || hdr->magic != FDBOX_KHO_MAGIC)
+		why = "no FDBox header";
+	else if (hdr->version != FDBOX_KHO_VERSION)
+		why = "unknown version";
+	else if (hdr->size > len - sizeof(*hdr))
+		why = "size beyond the subtree";
+	else if (fdbox_kho_crc(fdt, hdr->size) != hdr->crc)
+		why = "checksum mismatch";
+	else if (hdr->size < FDT_V17_SIZE || fdt_check_header(fdt))
+		why = "not a valid tree";
+	else if (fdt_totalsize(fdt) > hdr->size)
+		why = "tree truncated";
+	else if (fdt_node_check_compatible(fdt, 0, FDBOX_KHO_COMPATIBLE))
+		why = "tree not " FDBOX_KHO_COMPATIBLE;
+	else
+		return fdt;
+
+	pr_err("incoming boxes rejected: %s; no box restored\n", why);
+	return NULL;
+}
+
 static void __init fdbox_restore_boxes(void)
 {
-	phys_addr_t phys;
 	const void *fdt;
+	phys_addr_t phys;
+	void *subtree;
 	size_t len;
 	int node, err;
 
@@ -492,21 +533,13 @@ static void __init fdbox_restore_boxes(void)
 		return;
 	}
 
-	fdt = phys_to_virt(phys);
-	if (len < FDT_V17_SIZE || fdt_check_header(fdt) ||
-	    fdt_totalsize(fdt) > len) {
-		pr_warn("incoming boxes: not a valid tree, skipped\n");
-		goto out;
+	subtree = phys_to_virt(phys);
+	fdt = fdbox_check_subtree(subtree, len);
+	if (fdt) {
+		fdt_for_each_subnode(node, fdt, 0)
+			fdbox_restore_box(fdt, node);
 	}
-	if (fdt_node_check_compatible(fdt, 0, FDBOX_KHO_COMPATIBLE)) {
-		pr_warn("incoming boxes are not %s, skipped\n",
-			FDBOX_KHO_COMPATIBLE);
-		goto out;
-	}
-	fdt_for_each_subnode(node, fdt, 0)
-		fdbox_restore_box(fdt, node);
-out:
-	kho_restore_free((void *)fdt);
+	kho_restore_free(subtree);
 }
 
 /**

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * FDBox hostile-data knob, for the selftests only (CONFIG_FDBOX_LUO_TEST).
+ *
+ * /sys/kernel/debug/fdbox/damage takes one damage per write, applied to the
+ * "fdbox" KHO subtree at the next FREEZE, after which the list is empty:
+ *
+ *   box-name-nul BOX       the name of box BOX loses its NUL
+ *   box-rename BOX NAME    box BOX is renamed NAME (a duplicate if taken)
+ *   entry-name-nul BOX     the name of the first entry of BOX loses its NUL
+ *   entry-name-long BOX    that name grows beyond FDBOX_NAME_LEN
+ *   entry-data-size BOX    its LUO data shrinks to 4 bytes
+ *   entry-rename BOX       the second entry takes the first one's name
+ *   entry-luo-handler BOX  the first entry names a LUO handler nobody has
+ *   version                the header has the next version
+ *   truncate               the header gives half the tree's size
+ *   bitflip SEED           eight bits of header and tree flip, at places
+ *                          drawn from SEED
+ *
+ * The tree damages come before the checksum, so that they reach the checks
+ * of the parser; "truncate" recomputes the checksum for the same reason.
+ * "clear" empties the list; reading it shows the list.
+ */
+
+#define pr_fmt(fmt) "fdbox: " fmt
+
+#include <linux/cleanup.h>
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/kho/abi/fdbox.h>
+#include <linux/libfdt.h>
+#include <linux/mutex.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "fdbox_internal.h"
+
+#define DAMAGE_MAX		16
+#define DAMAGE_CMD_LEN		24
+#define DAMAGE_FLIPS		8
+#define DAMAGE_LONG_NAME	(FDBOX_NAME_LEN + 44)
+
+struct fdbox_damage {
+	char cmd[DAMAGE_CMD_LEN];
+	char box[FDBOX_NAME_LEN];
+	char arg[FDBOX_NAME_LEN];
+};
+
+static DEFINE_MUTEX(damage_lock);
+static struct fdbox_damage damages[DAMAGE_MAX];
+static unsigned int nr_damages;
+
+/* The commands and the number of words after the command each takes. */
+static const struct {
+	const char *cmd;
+	int args;
+	bool tree;
+} damage_cmds[] = {
+	{ "box-name-nul", 1, true },
+	{ "box-rename", 2, true },
+	{ "entry-name-nul", 1, true },
+	{ "entry-name-long", 1, true },
+	{ "entry-data-size", 1, true },
+	{ "entry-rename", 1, true },
+	{ "entry-luo-handler", 1, true },
+	{ "version", 0, false },
+	{ "truncate", 0, false },
+	{ "bitflip", 1, false },
+};
+
+static int damage_find_cmd(const char *cmd)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(damage_cmds); i++)
+		if (!strcmp(cmd, damage_cmds[i].cmd))
+			return i;
+	return -1;
+}
+
+/* The node of the box named @name, or a negative libfdt error. */
+static int damage_find_box(void *fdt, const char *name)
+{
+	const char *s;
+	int node, len;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		s = fdt_getprop(fdt, node, "name", &len);
+		if (s && len == strlen(name) + 1 && !memcmp(s, name, len))
+			return node;
+	}
+	return -FDT_ERR_NOTFOUND;
+}
+
+/* Replace the NUL that ends property @prop of @node. */
+static int damage_unterminate(void *fdt, int node, const char *prop)
+{
+	char *s;
+	int len;
+
+	s = fdt_getprop_w(fdt, node, prop, &len);
+	if (!s || len < 1)
+		return -FDT_ERR_NOTFOUND;
+	s[len - 1] = 'X';
+	return 0;
+}
+
+static int damage_apply_tree(void *fdt, const struct fdbox_damage *d)
+{
+	char long_name[DAMAGE_LONG_NAME];
+	int box, fd0, fd1, len;
+	const char *name;
+	u32 short_data;
+
+	box = damage_find_box(fdt, d->box);
+	if (box < 0)
+		return box;
+	if (!strcmp(d->cmd, "box-name-nul"))
+		return damage_unterminate(fdt, box, "name");
+	if (!strcmp(d->cmd, "box-rename"))
+		return fdt_setprop_string(fdt, box, "name", d->arg);
+
+	fd0 = fdt_subnode_offset(fdt, box, "fd-0");
+	if (fd0 < 0)
+		return fd0;
+	if (!strcmp(d->cmd, "entry-name-nul"))
+		return damage_unterminate(fdt, fd0, "name");
+	if (!strcmp(d->cmd, "entry-name-long")) {
+		memset(long_name, 'a', sizeof(long_name) - 1);
+		long_name[sizeof(long_name) - 1] = '\0';
+		return fdt_setprop_string(fdt, fd0, "name", long_name);
+	}
+	if (!strcmp(d->cmd, "entry-data-size")) {
+		short_data = 0;
+		return fdt_setprop(fdt, fd0, "data", &short_data,
+				   sizeof(short_data));
+	}
+	if (!strcmp(d->cmd, "entry-luo-handler"))
+		return fdt_setprop_string(fdt, fd0, "luo-handler",
+					  "fdbox-test-none-v1");
+
+	/* entry-rename; the name is copied, as setprop may move it. */
+	fd1 = fdt_subnode_offset(fdt, box, "fd-1");
+	name = fdt_getprop(fdt, fd0, "name", &len);
+	if (fd1 < 0 || !name || len < 1 || len > sizeof(long_name))
+		return -FDT_ERR_NOTFOUND;
+	memcpy(long_name, name, len);
+	return fdt_setprop(fdt, fd1, "name", long_name, len);
+}
+
+/**
+ * fdbox_luo_test_damage_tree() - Apply the tree damages.
+ * @fdt:     The finished outgoing device tree.
+ * @bufsize: The room it may grow into.
+ *
+ * Context: FREEZE, with fdbox_lock held.
+ */
+void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
+{
+	unsigned int i;
+	int err;
+
+	guard(mutex)(&damage_lock);
+	if (!nr_damages)
+		return;
+	err = fdt_open_into(fdt, fdt, bufsize);
+	for (i = 0; !err && i < nr_damages; i++) {
+		const struct fdbox_damage *d = &damages[i];
+
+		if (!damage_cmds[damage_find_cmd(d->cmd)].tree)
+			continue;
+		err = damage_apply_tree(fdt, d);
+		pr_info("test damage %s %s %s: %d\n", d->cmd, d->box, d->arg,
+			err);
+		/* A damage whose box is not carried is reported, not fatal. */
+		if (err == -FDT_ERR_NOTFOUND)
+			err = 0;
+	}
+	if (!err)
+		err = fdt_pack(fdt);
+	if (err)
+		pr_err("test damage left the tree broken: %d\n", err);
+}
+
+/* Flip DAMAGE_FLIPS distinct bits of @len bytes at @p, drawn from @seed. */
+static void damage_bitflip(u8 *p, size_t len, u64 seed)
+{
+	struct rnd_state rnd;
+	u32 bits[DAMAGE_FLIPS];
+	int i, j;
+
+	prandom_seed_state(&rnd, seed);
+	for (i = 0; i < DAMAGE_FLIPS; i++) {
+again:
+		bits[i] = prandom_u32_state(&rnd) % (len * BITS_PER_BYTE);
+		for (j = 0; j < i; j++)
+			if (bits[j] == bits[i])
+				goto again;
+		p[bits[i] / BITS_PER_BYTE] ^= BIT(bits[i] % BITS_PER_BYTE);
+		pr_info("test damage bitflip: bit %u of byte %u\n",
+			bits[i] % BITS_PER_BYTE, bits[i] / BITS_PER_BYTE);
+	}
+}
+
+/**
+ * fdbox_luo_test_damage_blob() - Apply the header damages, empty the list.
+ * @hdr:  The outgoing subtree, written and checksummed.
+ * @size: The size of the subtree.
+ *
+ * Context: FREEZE, with fdbox_lock held.
+ */
+void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr, size_t size)
+{
+	unsigned int i;
+	u64 seed;
+
+	guard(mutex)(&damage_lock);
+	for (i = 0; i < nr_damages; i++) {
+		const struct fdbox_damage *d = &damages[i];
+
+		if (!strcmp(d->cmd, "version")) {
+			hdr->version++;
+		} else if (!strcmp(d->cmd, "truncate")) {
+			hdr->size /= 2;
+			hdr->crc = fdbox_kho_crc(hdr + 1, hdr->size);
+		} else if (!strcmp(d->cmd, "bitflip")) {
+			if (kstrtou64(d->box, 0, &seed))
+				continue;
+			damage_bitflip((u8 *)hdr, sizeof(*hdr) + hdr->size,
+				       seed);
+		} else {
+			continue;
+		}
+		pr_info("test damage %s %s\n", d->cmd, d->box);
+	}
+	nr_damages = 0;
+}
+
+static ssize_t damage_read(struct file *file, char __user *buf, size_t count,
+			   loff_t *ppos)
+{
+	char *out __free(kfree) = kzalloc(PAGE_SIZE, GFP_KERNEL);
+	unsigned int i;
+	int len = 0;
+
+	if (!out)
+		return -ENOMEM;
+	scoped_guard(mutex, &damage_lock) {
+		for (i = 0; i < nr_damages; i++)
+			len += scnprintf(out + len, PAGE_SIZE - len,
+					 "%s %s %s\n", damages[i].cmd,
+					 damages[i].box, damages[i].arg);
+	}
+	return simple_read_from_buffer(buf, count, ppos, out, len);
+}
+
+static ssize_t damage_write(struct file *file, const char __user *buf,
+			    size_t count, loff_t *ppos)
+{
+	struct fdbox_damage d = { };
+	char *line, *words[3];
+	int n = 0, cmd;
+
+	if (count > 2 * FDBOX_NAME_LEN + DAMAGE_CMD_LEN)
+		return -EINVAL;
+	char *kbuf __free(kfree) = memdup_user_nul(buf, count);
+	if (IS_ERR(kbuf))
+		return PTR_ERR(kbuf);
+
+	line = strim(kbuf);
+	while (line && *line && n < ARRAY_SIZE(words))
+		words[n++] = strsep(&line, " ");
+	if (!n || line)
+		return -EINVAL;
+
+	if (n == 1 && !strcmp(words[0], "clear")) {
+		guard(mutex)(&damage_lock);
+		nr_damages = 0;
+		return count;
+	}
+	cmd = damage_find_cmd(words[0]);
+	if (cmd < 0 || n != damage_cmds[cmd].args + 1)
+		return -EINVAL;
+	if (strscpy(d.cmd, words[0]) < 0 ||
+	    (n > 1 && strscpy(d.box, words[1]) < 0) ||
+	    (n > 2 && strscpy(d.arg, words[2]) < 0))
+		return -EINVAL;
+
+	guard(mutex)(&damage_lock);
+	if (nr_damages == DAMAGE_MAX)
+		return -ENOSPC;
+	damages[nr_damages++] = d;
+	return count;
+}
+
+static const struct file_operations damage_fops = {
+	.read = damage_read,
+	.write = damage_write,
+};
+
+static int __init fdbox_luo_test_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("fdbox", NULL);
+
+	debugfs_create_file("damage", 0600, dir, NULL, &damage_fops);
+	return 0;
+}
+late_initcall(fdbox_luo_test_init);

@@ -158,7 +158,7 @@ do_kernel() {
 # FDBox must build as plain fd parking, without KHO and LUO.
 do_nolu() {
 	local dir=$cache/build-nolu frag=$cache/config-nolu
-	grep -v -E 'KEXEC_HANDOVER|LIVEUPDATE' "$fragment" > "$frag"
+	grep -v -E 'KEXEC_HANDOVER|LIVEUPDATE|FDBOX_LUO' "$fragment" > "$frag"
 	printf '# CONFIG_KEXEC_HANDOVER is not set\n# CONFIG_LIVEUPDATE is not set\n# CONFIG_FDBOX_LUO is not set\n' >> "$frag"
 	configure "$dir" "$frag"
 	kmake "$dir" olddefconfig

@@ -44,6 +44,17 @@ run() {
 	echo "FDBOX-EXIT $stage $kind $name $?"
 }
 
+# The executables among $@, those named fdbox_carry_* last.
+suite_last() {
+	for t in "$@"; do
+		case "${t##*/}" in fdbox_carry_*) continue ;; esac
+		[ -x "$t" ] && echo "$t"
+	done
+	for t in "$@"; do
+		case "${t##*/}" in fdbox_carry_*) [ -x "$t" ] && echo "$t" ;; esac
+	done
+}
+
 echo "FDBOX-STAGE-BEGIN $stage"
 
 # Extra programs given with -x run first, so that they see the state the
@@ -58,6 +69,10 @@ done
 # Order: upstream's liveupdate suite before anything creates sessions;
 # *_verify_test, which check what a live update carried, before anything
 # sends FINISH; *_setup_test, which prepare the next live update, last.
+# fdbox_carry_verify_test ends its stage's verify tests, as it sends FINISH
+# (the runner sends it after them if nobody did, so that the other tests
+# start from NORMAL), and fdbox_carry_setup_test ends the setup tests, as it
+# sends PREPARE.
 if [ "$tests" != none ]; then
 	args=
 	for t in $(echo "$tests" | tr , ' '); do
@@ -72,10 +87,10 @@ if [ "$tests" != none ]; then
 			run suite "upstream-${t##*/}" "$t"
 		done
 	fi
-	for t in /fdbox/suite/*_verify_test; do
-		[ -x "$t" ] || continue
+	for t in $(suite_last /fdbox/suite/*_verify_test); do
 		run suite "${t##*/}" "$t" $args
 	done
+	/fdbox/bin/fdbox_vmctl end
 	for t in /fdbox/suite/*; do
 		case "$t" in
 		*_verify_test | *_setup_test) continue ;;
@@ -90,8 +105,7 @@ if [ "$tests" != none ]; then
 			run extra "upstream-${t##*/}" "$t" -s "$stage"
 		done
 	fi
-	for t in /fdbox/suite/*_setup_test; do
-		[ -x "$t" ] || continue
+	for t in $(suite_last /fdbox/suite/*_setup_test); do
 		run suite "${t##*/}" "$t" $args
 	done
 fi

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the FDBox hostile-data selftests: fdbox_hostile_setup_test
+ * fills boxes at the end of a stage and has the kernel damage what it hands
+ * to the next one (CONFIG_FDBOX_LUO_TEST); fdbox_hostile_verify_test checks
+ * in that next stage that the damage was reported and skipped and that the
+ * rest came through.
+ *
+ * The live update after stage 1 damages single boxes and entries, next to
+ * the intact boxes of the carry tests; those after stages 3, 4 and 5 damage
+ * the whole subtree, once each way.
+ *
+ * Manifest: one line, "stage N DAMAGE SEED".
+ */
+#ifndef _FDBOX_HOSTILE_H
+#define _FDBOX_HOSTILE_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+
+#include "fdbox_util.h"
+#include "../kselftest.h"
+
+#define HOSTILE_MANIFEST	"/fdbox/hostile.manifest"
+#define HOSTILE_KNOB		"/sys/kernel/debug/fdbox/damage"
+#define HOSTILE_SIZE		(8 * 4096)
+#define HOSTILE_TREE_BOX	"hostile-tree"
+
+/* The damage of the live update that follows each stage. */
+static const char *const hostile_plan[] = {
+	[1] = "boxes",
+	[3] = "version",
+	[4] = "truncate",
+	[5] = "bitflip",
+};
+
+static inline const char *hostile_damage(int stage)
+{
+	if (stage < 1 || stage >= (int)ARRAY_SIZE(hostile_plan))
+		return NULL;
+	return hostile_plan[stage];
+}
+
+/* What the next kernel makes of a damaged box. */
+enum hostile_outcome {
+	BOX_KEPT,	/* both entries, UNSEAL works */
+	BOX_GONE,	/* no such box */
+	FIRST_GONE,	/* entry "b" only */
+	SECOND_GONE,	/* entry "a" only, with its own contents */
+	UNSEAL_FAILS,	/* UNSEAL fails with ENOENT, the box stays sealed */
+};
+
+/* The boxes of the "boxes" damage, each with entries "a" and "b". */
+static const struct hostile_box {
+	const char *name;
+	const char *damage;	/* written to the knob */
+	enum hostile_outcome outcome;
+	const char *log;	/* what the next kernel must have logged */
+} hostile_boxes[] = {
+	{ "hostile-ok", NULL, BOX_KEPT, NULL },
+	{ "hostile-box-nul", "box-name-nul hostile-box-nul", BOX_GONE,
+	  "has a bad name, skipped" },
+	{ "hostile-zdup", "box-rename hostile-zdup hostile-ok", BOX_GONE,
+	  "cannot restore box hostile-ok" },
+	{ "hostile-entry-nul", "entry-name-nul hostile-entry-nul", FIRST_GONE,
+	  "hostile-entry-nul: incoming entry fd-0 is malformed, skipped" },
+	{ "hostile-entry-long", "entry-name-long hostile-entry-long",
+	  FIRST_GONE,
+	  "hostile-entry-long: incoming entry fd-0 is malformed, skipped" },
+	{ "hostile-entry-size", "entry-data-size hostile-entry-size",
+	  FIRST_GONE,
+	  "hostile-entry-size: incoming entry fd-0 is malformed, skipped" },
+	{ "hostile-entry-dup", "entry-rename hostile-entry-dup", SECOND_GONE,
+	  "hostile-entry-dup: incoming entry a is a duplicate, skipped" },
+	{ "hostile-entry-luo", "entry-luo-handler hostile-entry-luo",
+	  UNSEAL_FAILS, "hostile-entry-luo: entry a: no LUO handler" },
+};
+
+#define HOSTILE_NR_BOXES	((int)ARRAY_SIZE(hostile_boxes))
+
+/* The contents of entry @e ("a" is 0, "b" is 1) of box @i. */
+static inline unsigned int hostile_seed(int i, int e)
+{
+	return 1000 + 2 * i + e;
+}
+
+/* True if the kernel log holds @needle. */
+static inline bool hostile_log_has(const char *needle)
+{
+	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	bool found = false;
+	char *buf;
+	int n;
+
+	if (size <= 0)
+		return false;
+	buf = malloc(size + 1);
+	if (!buf)
+		return false;
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+	if (n >= 0) {
+		buf[n] = '\0';
+		found = strstr(buf, needle);
+	}
+	free(buf);
+	return found;
+}
+
+#endif /* _FDBOX_HOSTILE_H */

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * FDBox hostile incoming data, part 1: at the end of a stage that the plan
+ * of fdbox_hostile.h names, fill boxes, seal them, and ask the kernel to
+ * damage them on their way to the next kernel. Runs before
+ * fdbox_carry_setup_test, which sends PREPARE.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "fdbox_carry.h"
+#include "fdbox_hostile.h"
+#include "../kselftest_harness.h"
+
+static int knob_write(const char *damage)
+{
+	int fd = open(HOSTILE_KNOB, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, damage, strlen(damage));
+	close(fd);
+	return n == (ssize_t)strlen(damage) ? 0 : -errno;
+}
+
+/* A sealed box @name with entries "a" and "b" of the seeds of box @i. */
+static void box_fill(struct __test_metadata *_metadata, int ctl,
+		     const char *name, int i)
+{
+	int box, fd, e;
+
+	ASSERT_EQ(0, fdbox_create(ctl, name));
+	box = fdbox_open_box(name);
+	ASSERT_GE(box, 0);
+	for (e = 0; e < 2; e++) {
+		fd = memfd_pattern(e ? "b" : "a", HOSTILE_SIZE,
+				   hostile_seed(i, e));
+		ASSERT_GE(fd, 0);
+		ASSERT_EQ(0, fdbox_put(box, fd, e ? "b" : "a"));
+	}
+	ASSERT_EQ(0, fdbox_seal(box));
+	close(box);
+}
+
+TEST(setup)
+{
+	const char *damage = hostile_damage(carry_stage());
+	char cmd[64];
+	uint64_t seed;
+	FILE *manifest;
+	int ctl, i;
+
+	unlink(HOSTILE_MANIFEST);
+	if (!damage || carry_stage() >= vm_stages())
+		SKIP(return, "no damaged live update follows this stage");
+	if (access(HOSTILE_KNOB, W_OK))
+		SKIP(return, "no %s (CONFIG_FDBOX_LUO_TEST)", HOSTILE_KNOB);
+
+	ASSERT_EQ(0, knob_write("clear"));
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	if (!strcmp(damage, "boxes")) {
+		for (i = 0; i < HOSTILE_NR_BOXES; i++) {
+			box_fill(_metadata, ctl, hostile_boxes[i].name, i);
+			if (hostile_boxes[i].damage)
+				ASSERT_EQ(0, knob_write(hostile_boxes[i].damage));
+		}
+		seed = 0;
+	} else {
+		box_fill(_metadata, ctl, HOSTILE_TREE_BOX, 0);
+		seed = 0;
+		snprintf(cmd, sizeof(cmd), "%s", damage);
+		if (!strcmp(damage, "bitflip")) {
+			if (getenv("FDBOX_HOSTILE_SEED"))
+				seed = strtoull(getenv("FDBOX_HOSTILE_SEED"),
+						NULL, 0);
+			else
+				ASSERT_EQ(sizeof(seed),
+					  getrandom(&seed, sizeof(seed), 0));
+			TH_LOG("bitflip seed %llu (FDBOX_HOSTILE_SEED replays it)",
+			       (unsigned long long)seed);
+			snprintf(cmd, sizeof(cmd), "bitflip %llu",
+				 (unsigned long long)seed);
+		}
+		ASSERT_EQ(0, knob_write(cmd));
+	}
+	close(ctl);
+
+	manifest = fopen(HOSTILE_MANIFEST, "w");
+	ASSERT_NE(NULL, manifest);
+	fprintf(manifest, "stage %d %s %llu\n", carry_stage(), damage,
+		(unsigned long long)seed);
+	ASSERT_EQ(0, fclose(manifest));
+}
+
+TEST_HARNESS_MAIN

@@ -46,10 +46,12 @@
 #include <linux/fs.h>
 #include <linux/idr.h>
 #include <linux/init.h>
+#include <linux/jhash.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
+#include <linux/rhashtable.h>
 #include <linux/rwsem.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
@@ -194,16 +196,39 @@ static struct fdbox_entry *fdbox_entry_from_node(const struct rb_node *node)
 	return rb_entry(node, struct fdbox_entry, node);
 }
 
-static int fdbox_entry_cmp_key(const void *key, const struct rb_node *node)
-{
-	return strcmp(key, fdbox_entry_from_node(node)->name);
-}
-
-static int fdbox_entry_cmp(struct rb_node *a, const struct rb_node *b)
+static bool fdbox_entry_less(struct rb_node *a, const struct rb_node *b)
 {
 	return strcmp(fdbox_entry_from_node(a)->name,
-		      fdbox_entry_from_node(b)->name);
+		      fdbox_entry_from_node(b)->name) < 0;
 }
+
+static u32 fdbox_name_hashfn(const void *name, u32 len, u32 seed)
+{
+	return jhash(name, strlen(name), seed);
+}
+
+static u32 fdbox_entry_hashfn(const void *obj, u32 len, u32 seed)
+{
+	const struct fdbox_entry *entry = obj;
+
+	return fdbox_name_hashfn(entry->name, len, seed);
+}
+
+static int fdbox_entry_namecmp(struct rhashtable_compare_arg *arg,
+			       const void *obj)
+{
+	const struct fdbox_entry *entry = obj;
+
+	return strcmp(arg->key, entry->name);
+}
+
+static const struct rhashtable_params fdbox_entry_params = {
+	.head_offset = offsetof(struct fdbox_entry, hnode),
+	.hashfn = fdbox_name_hashfn,
+	.obj_hashfn = fdbox_entry_hashfn,
+	.obj_cmpfn = fdbox_entry_namecmp,
+	.automatic_shrinking = true,
+};
 
 /*
  * Find the handler for @file and pin its module. Returns NULL if no handler
@@ -248,12 +273,17 @@ struct fdbox_entry *fdbox_entry_alloc(const char *name)
 	return entry;
 }
 
-/* Add @entry to @box; -EEXIST if the name is taken. */
+/* Add @entry to @box; -EEXIST if the name is taken, -ENOMEM. */
 int fdbox_entry_insert(struct fdbox *box, struct fdbox_entry *entry)
 {
+	int err;
+
 	lockdep_assert_held(&box->lock);
-	if (rb_find_add(&entry->node, &box->entries, fdbox_entry_cmp))
-		return -EEXIST;
+	err = rhashtable_lookup_insert_key(&box->names, entry->name,
+					   &entry->hnode, fdbox_entry_params);
+	if (err)
+		return err;
+	rb_add(&entry->node, &box->entries, fdbox_entry_less);
 	box->nr_entries++;
 	return 0;
 }
@@ -262,6 +292,7 @@ int fdbox_entry_insert(struct fdbox *box, struct fdbox_entry *entry)
 void fdbox_entry_erase(struct fdbox *box, struct fdbox_entry *entry)
 {
 	lockdep_assert_held(&box->lock);
+	rhashtable_remove_fast(&box->names, &entry->hnode, fdbox_entry_params);
 	rb_erase(&entry->node, &box->entries);
 	box->nr_entries--;
 }
@@ -274,6 +305,11 @@ void fdbox_free_entry(struct fdbox_entry *entry)
 	if (entry->handler)
 		module_put(entry->handler->owner);
 	kfree(entry);
+}
+
+static void fdbox_free_entry_fn(void *entry, void *arg)
+{
+	fdbox_free_entry(entry);
 }
 
 /* Call the seal or unseal hook of one entry. */
@@ -322,6 +358,9 @@ static void fdbox_box_release(struct device *dev)
 {
 	struct fdbox *box = fdbox_from_dev(dev);
 
+	/* A deleted box destroyed its table with its entries. */
+	if (!box->deleted)
+		rhashtable_destroy(&box->names);
 	ida_free(&fdbox_minors, MINOR(dev->devt));
 	mutex_destroy(&box->lock);
 	kfree(box);
@@ -473,7 +512,6 @@ static int fdbox_get_fd(struct file *filp, void *argp,
 	struct fdbox *box = filp->private_data;
 	struct fdbox_get_fd *arg = argp;
 	struct fdbox_entry *entry;
-	struct rb_node *node;
 	int err;
 
 	if (arg->flags)
@@ -487,10 +525,10 @@ static int fdbox_get_fd(struct file *filp, void *argp,
 		return -ENODEV;
 	if (box->sealed)
 		return -EBUSY;
-	node = rb_find(arg->name, &box->entries, fdbox_entry_cmp_key);
-	if (!node)
+	entry = rhashtable_lookup_fast(&box->names, arg->name,
+				       fdbox_entry_params);
+	if (!entry)
 		return -ENOENT;
-	entry = fdbox_entry_from_node(node);
 
 	FD_PREPARE(fdf, O_CLOEXEC, get_file(entry->file));
 	if (fdf.err)
@@ -676,7 +714,8 @@ struct fdbox *fdbox_box_add(const char *name)
 		return ERR_PTR(minor);
 
 	box = kzalloc_obj(*box);
-	if (!box) {
+	if (!box || rhashtable_init(&box->names, &fdbox_entry_params)) {
+		kfree(box);
 		ida_free(&fdbox_minors, minor);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -720,17 +759,14 @@ err_put:
  */
 int fdbox_box_remove(struct fdbox *box, bool sealed)
 {
-	struct fdbox_entry *entry, *tmp;
-
 	lockdep_assert_held(&fdbox_lock);
 
 	scoped_guard(mutex, &box->lock) {
 		if (box->sealed && !sealed)
 			return -EBUSY;
 		box->deleted = true;
-		rbtree_postorder_for_each_entry_safe(entry, tmp, &box->entries,
-						     node)
-			fdbox_free_entry(entry);
+		rhashtable_free_and_destroy(&box->names, fdbox_free_entry_fn,
+					    NULL);
 		box->entries = RB_ROOT;
 		box->nr_entries = 0;
 	}

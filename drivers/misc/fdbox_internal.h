@@ -11,6 +11,7 @@
 #include <linux/liveupdate.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
+#include <linux/rhashtable-types.h>
 
 /**
  * struct fdbox - A box of named file descriptors.
@@ -19,7 +20,9 @@
  * @cdev:     The character device behind @dev.
  * @node:     Link in the tree of boxes, by name. Protected by fdbox_lock.
  * @lock:     Protects the fields below.
- * @entries:  Tree of &struct fdbox_entry, by name.
+ * @entries:  Tree of &struct fdbox_entry, in name order.
+ * @names:    The same entries, hashed by name, for lookups that stay flat
+ *            however many entries the box holds.
  * @nr_entries: Number of entries in @entries.
  * @sealed:   No entry may be put or taken.
  * @deleted:  The box was deleted; open files on its device see -ENODEV.
@@ -33,6 +36,7 @@ struct fdbox {
 	struct rb_node node;
 	struct mutex lock; /* protects the fields below */
 	struct rb_root entries;
+	struct rhashtable names;
 	unsigned int nr_entries;
 	bool sealed;
 	bool deleted;
@@ -44,6 +48,7 @@ struct fdbox {
 /**
  * struct fdbox_entry - A file held in a box.
  * @node:      Link in the box's tree of entries.
+ * @hnode:     Link in the box's hash table of names.
  * @file:      The file, with a reference; NULL while an incoming entry
  *             waits to be restored.
  * @handler:   The FDBox handler of the file's type; its module is pinned.
@@ -55,6 +60,7 @@ struct fdbox {
  */
 struct fdbox_entry {
 	struct rb_node node;
+	struct rhash_head hnode;
 	struct file *file;
 	const struct fdbox_file_handler *handler;
 	struct liveupdate_file_op_args luo;

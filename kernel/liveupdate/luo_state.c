@@ -32,6 +32,12 @@
  *
  * ``luo_state_lock`` serializes events, registration and the callbacks,
  * which run under it and may sleep.
+ *
+ * The freeze is the part of the blackout the kernel spends on live update:
+ * the next kernel shows how long the previous one took in
+ * /sys/kernel/liveupdate/freeze_ns (the subsystems' freeze callbacks) and
+ * sessions_freeze_ns (serializing the LUO sessions); both are 0 unless the
+ * kernel was booted by a live update.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -47,6 +53,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/timekeeping.h>
 #include "luo_internal.h"
 
 static DEFINE_MUTEX(luo_state_lock);
@@ -60,6 +67,10 @@ static struct luo_state_ser *luo_state_out;
 /* What the previous kernel handed over; valid while UPDATED. */
 static struct luo_state_subsys_ser *luo_state_in;
 static unsigned int luo_state_in_count;
+
+/* How long the previous kernel's freeze took, 0 if not booted by one. */
+static u64 luo_state_in_freeze_ns;
+static u64 luo_state_in_sessions_freeze_ns;
 
 static const char *const luo_state_names[] = {
 	[LIVEUPDATE_STATE_NORMAL] = "normal",
@@ -194,6 +205,8 @@ static void luo_state_clear(void)
 		return;
 	luo_state_out->state = LIVEUPDATE_STATE_NORMAL;
 	luo_state_out->count = 0;
+	luo_state_out->freeze_ns = 0;
+	luo_state_out->sessions_freeze_ns = 0;
 }
 
 /**
@@ -209,6 +222,7 @@ static void luo_state_clear(void)
 int luo_state_freeze(void)
 {
 	struct liveupdate_subsystem *s;
+	u64 start = ktime_get_ns();
 	int err;
 
 	guard(mutex)(&luo_state_lock);
@@ -232,6 +246,7 @@ int luo_state_freeze(void)
 		}
 	}
 	luo_state_serialize();
+	luo_state_out->freeze_ns = ktime_get_ns() - start;
 	luo_state_set(LIVEUPDATE_STATE_FROZEN);
 	return 0;
 
@@ -239,6 +254,20 @@ cancel:
 	luo_state_cancel_all();
 	luo_state_set(LIVEUPDATE_STATE_NORMAL);
 	return err;
+}
+
+/**
+ * luo_state_sessions_frozen() - Record how long serializing sessions took.
+ * @ns: The time luo_session_serialize() took, in nanoseconds.
+ *
+ * Called by liveupdate_reboot() after a successful luo_state_freeze(), so
+ * that the next kernel can tell what the freeze of the live update cost.
+ */
+void luo_state_sessions_frozen(u64 ns)
+{
+	guard(mutex)(&luo_state_lock);
+	if (luo_state == LIVEUPDATE_STATE_FROZEN)
+		luo_state_out->sessions_freeze_ns = ns;
 }
 
 /**
@@ -389,6 +418,34 @@ static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute luo_state_attr = __ATTR_RO(state);
 
+static ssize_t freeze_ns_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", luo_state_in_freeze_ns);
+}
+
+static struct kobj_attribute luo_freeze_attr = __ATTR_RO(freeze_ns);
+
+static ssize_t sessions_freeze_ns_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", luo_state_in_sessions_freeze_ns);
+}
+
+static struct kobj_attribute luo_sessions_freeze_attr =
+	__ATTR_RO(sessions_freeze_ns);
+
+static struct attribute *luo_state_attrs[] = {
+	&luo_state_attr.attr,
+	&luo_freeze_attr.attr,
+	&luo_sessions_freeze_attr.attr,
+	NULL
+};
+
+static const struct attribute_group luo_state_group = {
+	.attrs = luo_state_attrs,
+};
+
 /* Read the previous kernel's state; untrusted, so checked field by field. */
 static void __init luo_state_setup_incoming(void)
 {
@@ -435,6 +492,8 @@ static void __init luo_state_setup_incoming(void)
 		}
 		luo_state_in[luo_state_in_count++] = *in;
 	}
+	luo_state_in_freeze_ns = ser->freeze_ns;
+	luo_state_in_sessions_freeze_ns = ser->sessions_freeze_ns;
 	luo_state = LIVEUPDATE_STATE_UPDATED;
 	pr_info("booted by a live update: state updated, %u subsystem(s) handed over\n",
 		luo_state_in_count);
@@ -479,6 +538,6 @@ static int __init luo_state_late_init(void)
 	kobj = kobject_create_and_add("liveupdate", kernel_kobj);
 	if (!kobj)
 		return -ENOMEM;
-	return sysfs_create_file(kobj, &luo_state_attr.attr);
+	return sysfs_create_group(kobj, &luo_state_group);
 }
 late_initcall(luo_state_late_init);

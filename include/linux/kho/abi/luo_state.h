@@ -22,7 +22,7 @@
 #include <linux/types.h>
 
 #define LUO_STATE_KHO_NAME		"luo-state"
-#define LUO_STATE_COMPATIBLE		"luo-state-v1"
+#define LUO_STATE_COMPATIBLE		"luo-state-v2"
 #define LUO_STATE_COMPAT_LEN		32
 #define LUO_STATE_SUBSYS_NAME_LEN	32
 #define LUO_STATE_MAX_SUBSYSTEMS	64
@@ -43,12 +43,16 @@ struct luo_state_subsys_ser {
  * @state:       The state the kernel kexec'd from (enum liveupdate_state);
  *               the next kernel boots UPDATED only if it is FROZEN.
  * @count:       Number of entries in @subsystems.
+ * @freeze_ns:   How long the subsystems' freeze callbacks took, in ns.
+ * @sessions_freeze_ns: How long serializing the LUO sessions took, in ns.
  * @subsystems:  The subsystems' data.
  */
 struct luo_state_ser {
 	char compatible[LUO_STATE_COMPAT_LEN];
 	u64 state;
 	u64 count;
+	u64 freeze_ns;
+	u64 sessions_freeze_ns;
 	struct luo_state_subsys_ser subsystems[];
 } __packed;
 

@@ -172,6 +172,32 @@ TEST_F(luo, after_kexec)
 	EXPECT_EQ(-EBUSY, luo_set_event(self->fd, LIVEUPDATE_FINISH));
 }
 
+/*
+ * The previous kernel's freeze time: 0 in stage 1; after a live update
+ * the subsystems' part is not, as FDBox and the test subsystem froze.
+ * Serializing sessions may take no measurable time when there are none.
+ */
+TEST_F(luo, freeze_times)
+{
+	char buf[32] = "";
+	long long subsystems, sessions;
+
+	ASSERT_LT(0, read_file(LUO_SYSFS_DIR "/freeze_ns", buf,
+			       sizeof(buf) - 1));
+	subsystems = atoll(buf);
+	memset(buf, 0, sizeof(buf));
+	ASSERT_LT(0, read_file(LUO_SYSFS_DIR "/sessions_freeze_ns", buf,
+			       sizeof(buf) - 1));
+	sessions = atoll(buf);
+	if (stage() < 2) {
+		EXPECT_EQ(0, subsystems);
+		EXPECT_EQ(0, sessions);
+	} else {
+		EXPECT_LT(0, subsystems);
+		EXPECT_LE(0, sessions);
+	}
+}
+
 TEST_F(luo, state_matches_sysfs)
 {
 	int state = luo_get_state(self->fd);

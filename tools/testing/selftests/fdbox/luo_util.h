@@ -14,7 +14,8 @@
 #include <linux/liveupdate.h>
 
 #define LUO_DEV		"/dev/liveupdate"
-#define LUO_SYSFS_STATE	"/sys/kernel/liveupdate/state"
+#define LUO_SYSFS_DIR	"/sys/kernel/liveupdate"
+#define LUO_SYSFS_STATE	LUO_SYSFS_DIR "/state"
 
 static inline int luo_open(void)
 {

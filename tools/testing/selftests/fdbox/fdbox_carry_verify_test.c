@@ -266,13 +266,13 @@ TEST(finish_releases_unclaimed)
 	EXPECT_FALSE(fdbox_box_exists(box));
 	/*
 	 * The unclaimed file's pages were preserved memory, outside any file
-	 * and not free, until FINISH released them. Allow 8 MiB: freed pages
+	 * and not free, until FINISH released them. Allow 16 MiB: freed pages
 	 * may wait in the per-CPU free lists, which MemFree does not count
-	 * (5 MiB of 32 were seen there once on this one-CPU 4 GiB VM), plus
-	 * the kernel's own small allocations meanwhile; 56 of the 64 MiB must
-	 * show.
+	 * (5 MiB of 32 were seen there once on this one-CPU 4 GiB VM, 8.5 of
+	 * 64 once with THP built in), plus the kernel's own small allocations
+	 * meanwhile; 48 of the 64 MiB must show, where a leak shows none.
 	 */
-	EXPECT_GE(after - before, bytes / 1024 - 8192)
+	EXPECT_GE(after - before, bytes / 1024 - 16384)
 		TH_LOG("MemFree %ld -> %ld kB", before, after);
 	close(luo);
 }

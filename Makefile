@@ -10,7 +10,7 @@
 BUILD := devtools/fdbox-build.sh
 VM := devtools/fdbox-vm.sh
 
-.PHONY: all kernel demo check lint clean distclean
+.PHONY: all kernel demo check bench lint clean distclean
 
 all: kernel
 
@@ -26,6 +26,10 @@ check: kernel
 	$(BUILD) nolu tools lint || rc=1; \
 	$(VM) check || rc=1; \
 	exit $$rc
+
+# Boots the VM through three live updates and prints the figures.
+bench: kernel
+	@$(VM) bench
 
 lint:
 	@$(BUILD) sync lint

@@ -164,8 +164,10 @@ if [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then
 	fi
 fi
 
-# 4. Boot.
-cmdline="console=ttyS0 panic=-1 oops=panic liveupdate=on fdbox.stage=1 fdbox.stages=$stages${append:+ $append}"
+# 4. Boot. tsc=reliable: on a busy host the clocksource watchdog may drop
+# the TSC, and the guest (no HPET, no ACPI timer) falls back to jiffies,
+# 4 ms steps in every time the kernel or a test measures.
+cmdline="console=ttyS0 panic=-1 oops=panic tsc=reliable liveupdate=on fdbox.stage=1 fdbox.stages=$stages${append:+ $append}"
 if [ ${#tests[@]} -gt 0 ]; then
 	cmdline="$cmdline fdbox.tests=$(IFS=,; echo "${tests[*]}")"
 fi

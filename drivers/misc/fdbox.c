@@ -55,6 +55,7 @@
 #include <linux/rwsem.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -191,17 +192,6 @@ static struct fdbox *fdbox_find_box(const void *name)
 	return node ? fdbox_from_node(node) : NULL;
 }
 
-static struct fdbox_entry *fdbox_entry_from_node(const struct rb_node *node)
-{
-	return rb_entry(node, struct fdbox_entry, node);
-}
-
-static bool fdbox_entry_less(struct rb_node *a, const struct rb_node *b)
-{
-	return strcmp(fdbox_entry_from_node(a)->name,
-		      fdbox_entry_from_node(b)->name) < 0;
-}
-
 static u32 fdbox_name_hashfn(const void *name, u32 len, u32 seed)
 {
 	return jhash(name, strlen(name), seed);
@@ -283,7 +273,7 @@ int fdbox_entry_insert(struct fdbox *box, struct fdbox_entry *entry)
 					   &entry->hnode, fdbox_entry_params);
 	if (err)
 		return err;
-	rb_add(&entry->node, &box->entries, fdbox_entry_less);
+	list_add_tail(&entry->list, &box->entries);
 	box->nr_entries++;
 	return 0;
 }
@@ -293,7 +283,7 @@ void fdbox_entry_erase(struct fdbox *box, struct fdbox_entry *entry)
 {
 	lockdep_assert_held(&box->lock);
 	rhashtable_remove_fast(&box->names, &entry->hnode, fdbox_entry_params);
-	rb_erase(&entry->node, &box->entries);
+	list_del(&entry->list);
 	box->nr_entries--;
 }
 
@@ -328,13 +318,13 @@ static int fdbox_entry_seal(const struct fdbox_entry *entry, bool seal)
  */
 static int fdbox_set_sealed(struct fdbox *box, bool seal)
 {
-	struct rb_node *node, *failed;
+	struct fdbox_entry *entry;
 	int err = 0;
 
 	lockdep_assert_held(&box->lock);
 
-	for (node = rb_first(&box->entries); node; node = rb_next(node)) {
-		err = fdbox_entry_seal(fdbox_entry_from_node(node), seal);
+	fdbox_for_each_entry(entry, box) {
+		err = fdbox_entry_seal(entry, seal);
 		if (err)
 			break;
 	}
@@ -343,10 +333,8 @@ static int fdbox_set_sealed(struct fdbox *box, bool seal)
 		return 0;
 	}
 
-	failed = node;
-	for (node = rb_prev(failed); node; node = rb_prev(node)) {
-		struct fdbox_entry *entry = fdbox_entry_from_node(node);
-
+	/* Roll back the entries before the one that failed. */
+	list_for_each_entry_continue_reverse(entry, &box->entries, list) {
 		if (fdbox_entry_seal(entry, !seal))
 			dev_warn(&box->dev, "cannot roll back %s of entry %s\n",
 				 seal ? "seal" : "unseal", entry->name);
@@ -612,6 +600,13 @@ static int fdbox_list_answer(struct fdbox_list *arg, void __user *uarg,
 	return 0;
 }
 
+static int fdbox_entry_info_cmp(const void *a, const void *b)
+{
+	const struct fdbox_entry_info *x = a, *y = b;
+
+	return strcmp((const char *)x->name, (const char *)y->name);
+}
+
 static int fdbox_list_entries(struct file *filp, void *argp,
 			      void __user *uarg)
 {
@@ -645,6 +640,8 @@ static int fdbox_list_entries(struct file *filp, void *argp,
 				e->flags = FDBOX_ENTRY_WAITING;
 		}
 	}
+	/* Name order, as for boxes: sorted here, off the PUT and GET path. */
+	sort(info, n, sizeof(*info), fdbox_entry_info_cmp, NULL);
 	err = fdbox_list_answer(arg, uarg, info, n, sizeof(*info));
 	kvfree(info);
 	return err;
@@ -720,7 +717,7 @@ struct fdbox *fdbox_box_add(const char *name)
 		return ERR_PTR(-ENOMEM);
 	}
 	mutex_init(&box->lock);
-	box->entries = RB_ROOT;
+	INIT_LIST_HEAD(&box->entries);
 
 	/* From here on, put_device() frees the box and its minor. */
 	device_initialize(&box->dev);
@@ -767,7 +764,7 @@ int fdbox_box_remove(struct fdbox *box, bool sealed)
 		box->deleted = true;
 		rhashtable_free_and_destroy(&box->names, fdbox_free_entry_fn,
 					    NULL);
-		box->entries = RB_ROOT;
+		INIT_LIST_HEAD(&box->entries);
 		box->nr_entries = 0;
 	}
 

@@ -7,6 +7,7 @@
 
 #include <linux/cdev.h>
 #include <linux/device.h>
+#include <linux/list.h>
 #include <linux/fdbox.h>
 #include <linux/liveupdate.h>
 #include <linux/mutex.h>
@@ -20,9 +21,10 @@
  * @cdev:     The character device behind @dev.
  * @node:     Link in the tree of boxes, by name. Protected by fdbox_lock.
  * @lock:     Protects the fields below.
- * @entries:  Tree of &struct fdbox_entry, in name order.
- * @names:    The same entries, hashed by name, for lookups that stay flat
- *            however many entries the box holds.
+ * @entries:  List of &struct fdbox_entry, in the order they were put (or
+ *            came from the previous kernel).
+ * @names:    The same entries, hashed by name: lookups, and PUT and GET,
+ *            cost the same however many entries the box holds.
  * @nr_entries: Number of entries in @entries.
  * @sealed:   No entry may be put or taken.
  * @deleted:  The box was deleted; open files on its device see -ENODEV.
@@ -35,7 +37,7 @@ struct fdbox {
 	struct cdev cdev;
 	struct rb_node node;
 	struct mutex lock; /* protects the fields below */
-	struct rb_root entries;
+	struct list_head entries;
 	struct rhashtable names;
 	unsigned int nr_entries;
 	bool sealed;
@@ -47,7 +49,7 @@ struct fdbox {
 
 /**
  * struct fdbox_entry - A file held in a box.
- * @node:      Link in the box's tree of entries.
+ * @list:      Link in the box's list of entries.
  * @hnode:     Link in the box's hash table of names.
  * @file:      The file, with a reference; NULL while an incoming entry
  *             waits to be restored.
@@ -59,7 +61,7 @@ struct fdbox {
  * @name:      The entry's name.
  */
 struct fdbox_entry {
-	struct rb_node node;
+	struct list_head list;
 	struct rhash_head hnode;
 	struct file *file;
 	const struct fdbox_file_handler *handler;
@@ -77,11 +79,9 @@ extern struct rb_root fdbox_boxes;
 	     __bn && ((box) = rb_entry(__bn, struct fdbox, node), 1);	\
 	     __bn = rb_next(__bn))
 
-/* Walk a box's entries in name order; none may be removed meanwhile. */
+/* Walk a box's entries in the order they were put. */
 #define fdbox_for_each_entry(entry, box)				\
-	for (struct rb_node *__en = rb_first(&(box)->entries);		\
-	     __en && ((entry) = rb_entry(__en, struct fdbox_entry, node), 1); \
-	     __en = rb_next(__en))
+	list_for_each_entry(entry, &(box)->entries, list)
 
 int fdbox_check_name(const u8 *name);
 int fdbox_check_box_name(const u8 *name);

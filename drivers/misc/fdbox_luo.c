@@ -373,15 +373,11 @@ static struct liveupdate_subsystem fdbox_subsystem = {
  */
 int fdbox_luo_restore(struct fdbox *box)
 {
-	struct rb_node *node, *next;
+	struct fdbox_entry *entry, *next;
 	int err;
 
 	lockdep_assert_held(&box->lock);
-	for (node = rb_first(&box->entries); node; node = next) {
-		struct fdbox_entry *entry = rb_entry(node, struct fdbox_entry,
-						     node);
-
-		next = rb_next(node);
+	list_for_each_entry_safe(entry, next, &box->entries, list) {
 		if (entry->file)
 			continue;
 

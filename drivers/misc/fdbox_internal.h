@@ -111,14 +111,13 @@ struct fdbox_kho_header;
 
 #if IS_ENABLED(CONFIG_FDBOX_LUO_TEST)
 void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize);
-void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr, size_t size);
+void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr);
 #else
 static inline void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 {
 }
 
-static inline void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr,
-					      size_t size)
+static inline void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr)
 {
 }
 #endif

@@ -251,7 +251,7 @@ static int fdbox_write_fdt(void)
 	hdr->version = FDBOX_KHO_VERSION;
 	hdr->size = fdt_totalsize(fdt);
 	hdr->crc = fdbox_kho_crc(fdt, hdr->size);
-	fdbox_luo_test_damage_blob(hdr, fdbox_out_size);
+	fdbox_luo_test_damage_blob(hdr);
 	return 0;
 }
 

@@ -206,12 +206,11 @@ again:
 
 /**
  * fdbox_luo_test_damage_blob() - Apply the header damages, empty the list.
- * @hdr:  The outgoing subtree, written and checksummed.
- * @size: The size of the subtree.
+ * @hdr: The outgoing subtree, written and checksummed.
  *
  * Context: FREEZE, with fdbox_lock held.
  */
-void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr, size_t size)
+void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr)
 {
 	unsigned int i;
 	u64 seed;

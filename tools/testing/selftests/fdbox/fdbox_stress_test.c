@@ -60,14 +60,27 @@ static unsigned int rnd(struct worker *w, unsigned int n)
 	return w->rng % n;
 }
 
-static void account_get(int fd)
+/*
+ * Count the memfd @fd that a GET of entry @name returned: it must be the
+ * one put under that name, whose tag is in its first bytes and in its name.
+ */
+static void account_get(int fd, const char *name)
 {
-	unsigned int tag;
+	unsigned int tag, want;
 
-	if (pread(fd, &tag, sizeof(tag), 0) != sizeof(tag) || tag >= NR_TAGS)
+	if (sscanf(name, "t%u", &want) != 1 || want >= NR_TAGS) {
+		error("an entry nobody put", -EINVAL);
+		ksft_print_msg("stress: entry '%s'\n", name);
+	} else if (pread(fd, &tag, sizeof(tag), 0) != sizeof(tag) ||
+		   tag >= NR_TAGS) {
 		error("read the tag", -EIO);
-	else
+	} else if (tag != want) {
+		error("GET returned another entry's file", -EILSEQ);
+		ksft_print_msg("stress: GET %s returned the file of t%u\n",
+			       name, tag);
+	} else {
 		atomic_fetch_add(&sh->got[tag], 1);
+	}
 	close(fd);
 }
 
@@ -93,6 +106,27 @@ static void do_put(struct worker *w, int box, unsigned int seq)
 		error("put", err);
 }
 
+/*
+ * A listing of a stress box: names in strictly increasing order, each one a
+ * tag's, memfds of FILE_SIZE bytes, none waiting for a live update.
+ */
+static bool entries_sane(const struct fdbox_entry_info *e, __u32 count)
+{
+	unsigned int tag;
+	__u32 i;
+
+	for (i = 0; i < count; i++) {
+		if (sscanf((const char *)e[i].name, "t%u", &tag) != 1 ||
+		    tag >= NR_TAGS || strcmp((const char *)e[i].type, "memfd") ||
+		    e[i].size != FILE_SIZE || e[i].flags || e[i].__reserved)
+			return false;
+		if (i && strcmp((const char *)e[i - 1].name,
+				(const char *)e[i].name) >= 0)
+			return false;
+	}
+	return true;
+}
+
 /* Take a random entry out of a box, whoever put it. */
 static void do_get(struct worker *w, int box)
 {
@@ -111,12 +145,23 @@ static void do_get(struct worker *w, int box)
 	count = room;
 	err = fdbox_list(box, FDBOX_LIST_ENTRIES, e, sizeof(*e), &count);
 	if (!err && count) {
-		fd = fdbox_get(box, (char *)e[rnd(w, count)].name);
-		if (fd >= 0)
-			account_get(fd);
-		else if (fd != -ENOENT && fd != -EBUSY)
-			error("get", fd);
-	} else if (err && err != -ENOSPC) {
+		if (!entries_sane(e, count)) {
+			error("list entries", -EILSEQ);
+		} else {
+			const char *name = (char *)e[rnd(w, count)].name;
+
+			/* Gone or sealed meanwhile: another thread's doing. */
+			fd = fdbox_get(box, name);
+			if (fd >= 0)
+				account_get(fd, name);
+			else if (fd != -ENOENT && fd != -EBUSY)
+				error("get", fd);
+		}
+	} else if (err == -ENOSPC) {
+		/* More came meanwhile: the count must say so. */
+		if (count <= room)
+			error("list entries: ENOSPC with room", err);
+	} else if (err) {
 		error("list", err);
 	}
 	free(e);
@@ -129,17 +174,78 @@ static void do_scratch_box(struct worker *w, int ctl)
 
 	snprintf(name, sizeof(name), "stress-scratch-%d-%d", getpid(),
 		 w->thread);
-	if (fdbox_create(ctl, name))
+	/* The name is this thread's alone: every step must succeed. */
+	err = fdbox_create(ctl, name);
+	if (err) {
+		error("create a scratch box", err);
 		return;
+	}
 	box = fdbox_open_box(name);
 	fd = memfd_pattern("scratch", 4096, 1);
-	if (box >= 0 && fd >= 0 && fdbox_put(box, fd, "x"))
-		close(fd);
+	if (box < 0 || fd < 0) {
+		error("open a scratch box or make its memfd", -EBADF);
+	} else {
+		err = fdbox_put(box, fd, "x");
+		if (err) {
+			error("put into a scratch box", err);
+			close(fd);
+		}
+	}
 	if (box >= 0)
 		close(box);
 	err = fdbox_delete(ctl, name);
 	if (err)
 		error("delete a scratch box", err);
+}
+
+/*
+ * SEAL, then UNSEAL. Another thread may have sealed the box first (EBUSY),
+ * or unsealed it between the two (EINVAL); nothing else is allowed.
+ */
+static void do_seal(int box)
+{
+	int err = fdbox_seal(box);
+
+	if (err && err != -EBUSY) {
+		error("seal", err);
+		return;
+	}
+	err = fdbox_unseal(box);
+	if (err && err != -EINVAL)
+		error("unseal", err);
+}
+
+/*
+ * List the boxes into room for eight: every stress box must be there,
+ * unless more than eight boxes exist (ENOSPC, and the count says how many).
+ */
+static void do_list_boxes(int ctl)
+{
+	struct fdbox_box_info info[8];
+	__u32 count = 8, i;
+	int err, b, found = 0;
+
+	err = fdbox_list(ctl, FDBOX_LIST_BOXES, info, sizeof(info[0]), &count);
+	if (err == -ENOSPC) {
+		if (count <= 8)
+			error("list boxes: ENOSPC with room", err);
+		return;
+	}
+	if (err) {
+		error("list boxes", err);
+		return;
+	}
+	for (i = 0; i < count; i++) {
+		for (b = 0; b < NR_BOXES; b++) {
+			if (strcmp((char *)info[i].name, box_names[b]))
+				continue;
+			found++;
+			if (info[i].flags & ~FDBOX_BOX_SEALED)
+				error("list boxes: flags", -EINVAL);
+		}
+	}
+	if (found != NR_BOXES)
+		error("list boxes: a stress box is missing", -ENOENT);
 }
 
 static void *work(void *arg)
@@ -154,22 +260,16 @@ static void *work(void *arg)
 		int which = box[rnd(w, NR_BOXES)];
 		unsigned int op = rnd(w, 100);
 
-		if (op < 45) {
+		if (op < 45)
 			do_put(w, which, i);
-		} else if (op < 80) {
+		else if (op < 80)
 			do_get(w, which);
-		} else if (op < 90) {
-			if (!fdbox_seal(which))
-				fdbox_unseal(which);
-		} else if (op < 97) {
-			struct fdbox_box_info info[8];
-			__u32 count = 8;
-
-			fdbox_list(ctl, FDBOX_LIST_BOXES, info, sizeof(info[0]),
-				   &count);
-		} else {
+		else if (op < 90)
+			do_seal(which);
+		else if (op < 97)
+			do_list_boxes(ctl);
+		else
 			do_scratch_box(w, ctl);
-		}
 	}
 	for (b = 0; b < NR_BOXES; b++)
 		close(box[b]);
@@ -252,12 +352,14 @@ TEST_F_TIMEOUT(stress, accounting, 900)
 		e = calloc(count + 1, sizeof(*e));
 		ASSERT_EQ(0, fdbox_list(box, FDBOX_LIST_ENTRIES, e, sizeof(*e),
 					&count));
+		EXPECT_TRUE(entries_sane(e, count));
 		for (i = 0; i < count; i++) {
 			int fd = fdbox_get(box, (char *)e[i].name);
 
 			ASSERT_GE(fd, 0);
-			account_get(fd);
+			account_get(fd, (char *)e[i].name);
 		}
+		EXPECT_EQ(0, atomic_load(&sh->errors));
 		free(e);
 		close(box);
 	}

@@ -69,18 +69,22 @@ static bool manifest_read(void)
 	return true;
 }
 
-/* True in a stage that a live update led to. */
-static bool after_live_update(void)
+/*
+ * Whether a live update of the carry tests led to this stage. If one did,
+ * its manifest must be there: a test that finds none fails.
+ */
+static bool carry_verifies(void)
 {
-	return carry_stage() >= 2 && manifest_read();
+	return carry_stage() >= 2 && carry_stage() <= carry_stages();
 }
 
 TEST(state_is_updated)
 {
 	int luo;
 
-	if (!after_live_update())
-		SKIP(return, "no live update before this stage");
+	if (!carry_verifies())
+		SKIP(return, "no carry live update before this stage");
+	ASSERT_TRUE(manifest_read()) TH_LOG("no %s", CARRY_MANIFEST);
 	luo = luo_open();
 	ASSERT_GE(luo, 0);
 	EXPECT_EQ(LIVEUPDATE_STATE_UPDATED, luo_get_state(luo));
@@ -91,8 +95,9 @@ TEST(not_carried)
 {
 	int ctl, i, n = 0;
 
-	if (!after_live_update())
-		SKIP(return, "no live update before this stage");
+	if (!carry_verifies())
+		SKIP(return, "no carry live update before this stage");
+	ASSERT_TRUE(manifest_read()) TH_LOG("no %s", CARRY_MANIFEST);
 	ctl = fdbox_open_ctl();
 	ASSERT_GE(ctl, 0);
 	for (i = 0; i < nr_lines; i++) {
@@ -181,8 +186,9 @@ TEST(carried)
 {
 	int ctl, i, n = 0;
 
-	if (!after_live_update())
-		SKIP(return, "no live update before this stage");
+	if (!carry_verifies())
+		SKIP(return, "no carry live update before this stage");
+	ASSERT_TRUE(manifest_read()) TH_LOG("no %s", CARRY_MANIFEST);
 	ctl = fdbox_open_ctl();
 	ASSERT_GE(ctl, 0);
 	for (i = 0; i < nr_lines; i++) {
@@ -210,13 +216,13 @@ TEST(fdboxctl)
 	int i, found = 0, fd;
 	ssize_t n;
 
-	if (!after_live_update())
-		SKIP(return, "no live update before this stage");
+	if (!carry_verifies())
+		SKIP(return, "no carry live update before this stage");
+	ASSERT_TRUE(manifest_read()) TH_LOG("no %s", CARRY_MANIFEST);
 	for (i = 0; i < nr_lines; i++)
 		if (!strcmp(lines[i].kind, "ctl"))
 			found = 1;
-	if (!found)
-		SKIP(return, "fdboxctl did not set up a box");
+	ASSERT_TRUE(found) TH_LOG("fdboxctl set up no box");
 
 	ASSERT_EQ(0, CARRY_CTL(out, "state"));
 	EXPECT_STREQ("updated\n", out);
@@ -246,8 +252,9 @@ TEST(finish_releases_unclaimed)
 	const char *box = NULL;
 	int luo, i;
 
-	if (!after_live_update())
-		SKIP(return, "no live update before this stage");
+	if (!carry_verifies())
+		SKIP(return, "no carry live update before this stage");
+	ASSERT_TRUE(manifest_read()) TH_LOG("no %s", CARRY_MANIFEST);
 	for (i = 0; i < nr_lines; i++) {
 		if (!strcmp(lines[i].kind, "unclaimed")) {
 			box = lines[i].box;

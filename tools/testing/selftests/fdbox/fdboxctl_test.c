@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdbox_kconfig.h"
 #include "../kselftest_harness.h"
 
 #define FDBOXCTL	"/fdbox/bin/fdboxctl"
@@ -223,8 +224,11 @@ TEST_F(ctl, errors_and_help)
 
 TEST(state_events)
 {
-	if (access("/dev/liveupdate", F_OK))
+	if (access("/dev/liveupdate", F_OK)) {
+		ASSERT_TRUE(fdbox_may_skip("CONFIG_LIVEUPDATE"))
+			TH_LOG("no /dev/liveupdate");
 		SKIP(return, "no /dev/liveupdate");
+	}
 	ASSERT_EQ(0, CTL("state"));
 	ASSERT_STREQ("normal\n", out);
 	ASSERT_EQ(1, CTL("finish"));

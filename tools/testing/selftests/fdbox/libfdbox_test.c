@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "libfdbox.h"
+#include "fdbox_kconfig.h"
 #include "../kselftest_harness.h"
 
 #define THREADS		8
@@ -166,8 +167,11 @@ TEST(luo_calls)
 	int luo, state;
 
 	luo = fdbox_luo_open();
-	if (luo == -ENOENT)
+	if (luo == -ENOENT) {
+		ASSERT_TRUE(fdbox_may_skip("CONFIG_LIVEUPDATE"))
+			TH_LOG("no /dev/liveupdate");
 		SKIP(return, "no /dev/liveupdate");
+	}
 	ASSERT_GE(luo, 0);
 	/* One opener at a time. */
 	EXPECT_EQ(-EBUSY, fdbox_luo_open());

@@ -31,9 +31,10 @@ static int luo_event_from(int from, unsigned int event, const char *what)
 
 	luo = luo_open();
 	if (luo < 0) {
+		/* The test VM always asks for live update: its absence fails. */
 		printf("vmctl: %s: %s not available (%s)\n", what, LUO_DEV,
 		       strerror(-luo));
-		return luo == -ENOENT ? 0 : luo;
+		return luo;
 	}
 	state = luo_get_state(luo);
 	if (state == from) {

@@ -19,7 +19,6 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs tmpfs /tmp
-mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 
 stage=1
 stages=1
@@ -34,6 +33,25 @@ done
 export FDBOX_STAGE=$stage FDBOX_STAGES=$stages PATH=/fdbox/bin:$PATH
 
 exec > /dev/ttyS1 2>&1
+
+# A problem of the guest's own that fails the run (the host reads these).
+problem() {
+	echo "FDBOX-PROBLEM stage $stage: $*"
+}
+
+# Whether the kernel under test was built with option $1.
+kconfig() {
+	grep -q "^$1=[ym]\$" /fdbox/config 2>/dev/null
+}
+
+# Test knobs live in debugfs: a kernel that has it must mount it.
+if ! mount -t debugfs debugfs /sys/kernel/debug; then
+	kconfig CONFIG_DEBUG_FS && problem "cannot mount debugfs"
+fi
+# Every run asks for live update (liveupdate=on): its device must be there.
+if kconfig CONFIG_LIVEUPDATE && [ ! -e /dev/liveupdate ]; then
+	problem "no /dev/liveupdate although CONFIG_LIVEUPDATE is set"
+fi
 
 run() {
 	kind=$1
@@ -90,7 +108,7 @@ if [ "$tests" != none ]; then
 	for t in $(suite_last /fdbox/suite/*_verify_test); do
 		run suite "${t##*/}" "$t" $args
 	done
-	/fdbox/bin/fdbox_vmctl end
+	/fdbox/bin/fdbox_vmctl end || problem "FINISH after the verify tests failed"
 	for t in /fdbox/suite/*; do
 		case "$t" in
 		*_verify_test | *_setup_test) continue ;;
@@ -126,7 +144,7 @@ if [ "$stage" -lt "$stages" ]; then
 	/fdbox/bin/fdbox_vmctl next /fdbox/kernel /tmp/next.cpio "$cmdline"
 	echo "FDBOX-KEXEC-FAILED $stage $?"
 else
-	/fdbox/bin/fdbox_vmctl end
+	/fdbox/bin/fdbox_vmctl end || problem "FINISH at the end failed"
 fi
 sync
 reboot -f

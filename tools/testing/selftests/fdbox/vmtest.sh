@@ -24,6 +24,7 @@ append=
 extras=()
 tests=()
 counts_file=
+skips_file=
 quiet=0
 upstream=0
 
@@ -48,12 +49,15 @@ Usage: $0 -d BUILD_DIR [options]
   -a ARGS   extra kernel command line arguments
   -w DIR    work directory (default: a new temporary one, removed after)
   -c FILE   write "PASSED FAILED SKIPPED" counts to FILE
+  -e FILE   the suite tests that may skip, and in which stages (see the
+            file expected-skips beside this script): any other skip of a
+            suite test fails the run
   -q        do not print the suite output, only failures and counts
   -h        this help
 EOF
 }
 
-while getopts 'd:s:x:T:t:m:a:w:c:qUh' opt; do
+while getopts 'd:s:x:T:t:m:a:w:c:e:qUh' opt; do
 	case $opt in
 	d) build_dir=$(realpath "$OPTARG") ;;
 	s) stages=$OPTARG ;;
@@ -64,6 +68,7 @@ while getopts 'd:s:x:T:t:m:a:w:c:qUh' opt; do
 	a) append=$OPTARG ;;
 	w) work_dir=$OPTARG ;;
 	c) counts_file=$OPTARG ;;
+	e) skips_file=$(realpath "$OPTARG") ;;
 	q) quiet=1 ;;
 	U) upstream=1 ;;
 	h) usage; exit 0 ;;
@@ -129,6 +134,9 @@ list=$work_dir/initramfs.list
 	echo "file /init $test_dir/vm-init.sh 0755 0 0"
 	echo "dir /fdbox 0755 0 0"
 	echo "file /fdbox/kernel $kernel 0644 0 0"
+	# What the kernel was built with: a test that finds a feature
+	# missing fails if the configuration says it is there.
+	echo "file /fdbox/config $build_dir/.config 0644 0 0"
 	echo "dir /fdbox/bin 0755 0 0"
 	echo "file /fdbox/bin/fdbox_vmctl $work_dir/bin/fdbox_vmctl 0755 0 0"
 	echo "file /fdbox/bin/fdboxctl $work_dir/bin/fdboxctl 0755 0 0"
@@ -214,15 +222,50 @@ if grep -q '^unreferenced object' "$results"; then
 	problems+=("kmemleak found leaks (see the results)")
 fi
 
+# The guest's own checks (debugfs, /dev/liveupdate, FINISH at the end).
+while IFS= read -r line; do
+	problems+=("guest: ${line#FDBOX-PROBLEM }")
+done < <(grep '^FDBOX-PROBLEM ' "$results" || true)
+
+# skip_allowed BINARY TEST STAGE: whether the -e file lets TEST of BINARY
+# skip in STAGE. Its lines are "BINARY TEST STAGES", STAGES a comma list of
+# N, N-M and N-.
+skip_allowed() {
+	[ -n "$skips_file" ] || return 0
+	awk -v bin="$1" -v test="$2" -v stage="$3" '
+		/^[[:space:]]*(#|$)/ { next }
+		$1 == bin && $2 == test {
+			n = split($3, r, ",")
+			for (i = 1; i <= n; i++) {
+				lo = r[i]; hi = r[i]
+				if (r[i] ~ /-/) {
+					split(r[i], b, "-")
+					lo = b[1]; hi = b[2] == "" ? 1e9 : b[2]
+				}
+				if (stage >= lo + 0 && stage <= hi + 0)
+					found = 1
+			}
+		}
+		END { exit !found }' "$skips_file"
+}
+
 # Suite: the harness's TAP lines, one per test case. A binary that exits
-# non-zero without a failed test case (a crash) counts as one failure.
+# non-zero without a failed test case (a crash) counts as one failure, and
+# so does one that reports fewer test cases than its plan ("1..N") says.
+# With -e, every suite binary must run in every stage unless -T none, and a
+# skip that the file does not list is a failure.
 current=
+declare -A ran=()
 while IFS= read -r line; do
 	case "$line" in
 	"FDBOX-RUN "*)
 		set -- $line
 		current="$3 $4"
+		stage_now=$2
 		binfail=0
+		plan=-1
+		results_seen=0
+		[ "$3" = suite ] && ran["$2 $4"]=1
 		;;
 	"FDBOX-EXIT "*)
 		set -- $line
@@ -236,22 +279,55 @@ while IFS= read -r line; do
 		elif [ "$status" != 0 ] && [ $binfail -eq 0 ]; then
 			failed=$((failed + 1))
 			problems+=("suite $4 (stage $2) exited $status")
+		elif [ "$plan" -lt 0 ] || [ $results_seen -ne "$plan" ]; then
+			failed=$((failed + 1))
+			problems+=("suite $4 (stage $2) reported $results_seen test cases, its plan said ${plan#-1}")
 		fi
 		current=
 		;;
+	"1.."*)
+		[ "${current%% *}" = suite ] && plan=${line#1..}
+		;;
 	"ok "*"# SKIP"*)
-		[ "${current%% *}" = suite ] && skipped=$((skipped + 1)) ;;
+		if [ "${current%% *}" = suite ]; then
+			results_seen=$((results_seen + 1))
+			read -r _ _ name _ <<< "$line"
+			if skip_allowed "${current#* }" "$name" "$stage_now"; then
+				skipped=$((skipped + 1))
+			else
+				failed=$((failed + 1))
+				problems+=("unexpected skip in stage $stage_now: ${current#* } $name:${line#*# SKIP}")
+			fi
+		fi
+		;;
 	"ok "*)
-		[ "${current%% *}" = suite ] && passed=$((passed + 1)) ;;
+		if [ "${current%% *}" = suite ]; then
+			passed=$((passed + 1))
+			results_seen=$((results_seen + 1))
+		fi
+		;;
 	"not ok "*)
 		if [ "${current%% *}" = suite ]; then
 			failed=$((failed + 1))
+			results_seen=$((results_seen + 1))
 			binfail=1
 			problems+=("${line#not ok }")
 		fi
 		;;
 	esac
 done < "$results"
+
+# With -e and the suite selected, every suite binary ran in every stage
+# that completed.
+if [ -n "$skips_file" ] && [ "${tests[*]:-}" != none ]; then
+	for s in $(seq 1 "$stages"); do
+		grep -q "^FDBOX-STAGE-END $s\$" "$results" || continue
+		for t in "$work_dir"/suite/*; do
+			[ -n "${ran["$s ${t##*/}"]:-}" ] ||
+				problems+=("suite ${t##*/} did not run in stage $s")
+		done
+	done
+fi
 
 if [ $quiet -eq 0 ] || [ ${#problems[@]} -gt 0 ]; then
 	grep -v '^FDBOX-' "$results" || true

@@ -174,8 +174,16 @@ fi
 
 # 4. Boot. tsc=reliable: on a busy host the clocksource watchdog may drop
 # the TSC, and the guest (no HPET, no ACPI timer) falls back to jiffies,
-# 4 ms steps in every time the kernel or a test measures.
-cmdline="console=ttyS0 panic=-1 oops=panic tsc=reliable liveupdate=on fdbox.stage=1 fdbox.stages=$stages${append:+ $append}"
+# 4 ms steps in every time the kernel or a test measures. Under emulation
+# the guest's TSC runs at the host's rate, and its calibration against the
+# emulated PIT fails now and then, with the same fall-back: give the guest
+# the host's TSC rate, measured here, when the host's TSC is constant.
+tsc_khz=
+if [ "$accel" = tcg ] && grep -qw constant_tsc /proc/cpuinfo; then
+	gcc -O2 -o "$work_dir/host_tsc_khz" "$test_dir/host_tsc_khz.c" &&
+		tsc_khz=$("$work_dir/host_tsc_khz") || tsc_khz=
+fi
+cmdline="console=ttyS0 panic=-1 oops=panic tsc=reliable${tsc_khz:+ tsc_early_khz=$tsc_khz} liveupdate=on fdbox.stage=1 fdbox.stages=$stages${append:+ $append}"
 if [ ${#tests[@]} -gt 0 ]; then
 	cmdline="$cmdline fdbox.tests=$(IFS=,; echo "${tests[*]}")"
 fi

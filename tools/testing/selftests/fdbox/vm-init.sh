@@ -74,6 +74,8 @@ suite_last() {
 }
 
 echo "FDBOX-STAGE-BEGIN $stage"
+# CPUs online, for the host to compare with those it gave the guest.
+echo "FDBOX-CPUS $stage $(grep -c '^processor' /proc/cpuinfo)"
 
 # Extra programs given with -x run first, so that they see the state the
 # live update left before any suite test changes it.

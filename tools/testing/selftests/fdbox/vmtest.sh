@@ -19,6 +19,7 @@ build_dir=
 work_dir=
 timeout=900
 mem=4G
+cpus=2
 stages=1
 append=
 extras=()
@@ -46,6 +47,8 @@ Usage: $0 -d BUILD_DIR [options]
             luo_kexec_simple and luo_multi_session in stages 1 and 2
   -t SECS   hard time limit for the whole VM run (default $timeout)
   -m SIZE   guest memory (default $mem)
+  -p N      guest CPUs (default $cpus), run in parallel; a guest that
+            brings up fewer fails the run
   -a ARGS   extra kernel command line arguments
   -w DIR    work directory (default: a new temporary one, removed after)
   -c FILE   write "PASSED FAILED SKIPPED" counts to FILE
@@ -57,7 +60,7 @@ Usage: $0 -d BUILD_DIR [options]
 EOF
 }
 
-while getopts 'd:s:x:T:t:m:a:w:c:e:qUh' opt; do
+while getopts 'd:s:x:T:t:m:p:a:w:c:e:qUh' opt; do
 	case $opt in
 	d) build_dir=$(realpath "$OPTARG") ;;
 	s) stages=$OPTARG ;;
@@ -65,6 +68,7 @@ while getopts 'd:s:x:T:t:m:a:w:c:e:qUh' opt; do
 	T) tests+=("$OPTARG") ;;
 	t) timeout=$OPTARG ;;
 	m) mem=$OPTARG ;;
+	p) cpus=$OPTARG ;;
 	a) append=$OPTARG ;;
 	w) work_dir=$OPTARG ;;
 	c) counts_file=$OPTARG ;;
@@ -189,10 +193,17 @@ if [ ${#tests[@]} -gt 0 ]; then
 fi
 console=$work_dir/console.log
 results=$work_dir/results.log
-echo "# vmtest: booting ($accel, $mem, $stages stage(s), limit ${timeout}s)"
+echo "# vmtest: booting ($accel, $cpus CPU(s), $mem, $stages stage(s), limit ${timeout}s)"
+# One socket per CPU: the kernel finds its CPUs in the MP table, where
+# QEMU's BIOS lists one processor per socket. Under emulation each vCPU
+# gets a host thread of its own (multi-threaded TCG), so they really run
+# at the same time.
+accel_opts=$accel
+[ "$accel" = tcg ] && accel_opts=tcg,thread=multi
 rc=0
-timeout -k 10 "$timeout" qemu-system-x86_64 -accel "$accel" -m "$mem" \
-	-smp 2 -cpu max -nographic -nodefaults -no-reboot \
+timeout -k 10 "$timeout" qemu-system-x86_64 -accel "$accel_opts" -m "$mem" \
+	-smp "$cpus,sockets=$cpus,cores=1,threads=1" -cpu max -nographic \
+	-nodefaults -no-reboot \
 	-serial file:"$console" -serial file:"$results.raw" \
 	-kernel "$kernel" -initrd "$work_dir/initramfs.cpio" \
 	-append "$cmdline" > "$work_dir/qemu.log" 2>&1 || rc=$?
@@ -212,6 +223,16 @@ fi
 for s in $(seq 1 "$stages"); do
 	grep -q "^FDBOX-STAGE-END $s\$" "$results" ||
 		problems+=("stage $s did not complete")
+done
+# Every stage must have brought up every CPU it was given.
+while read -r _ s online; do
+	echo "# vmtest: stage $s: $online of $cpus CPU(s) online"
+	[ "$online" -ge "$cpus" ] ||
+		problems+=("stage $s brought up $online of $cpus CPUs")
+done < <(grep '^FDBOX-CPUS ' "$results" || true)
+for s in $(seq 1 "$stages"); do
+	grep -q "^FDBOX-CPUS $s " "$results" ||
+		problems+=("stage $s did not report its CPUs")
 done
 if grep -q '^FDBOX-KEXEC-FAILED' "$results"; then
 	problems+=("kexec failed: $(grep -B2 '^FDBOX-KEXEC-FAILED' "$results" | head -n 2)")

@@ -53,7 +53,7 @@ check)
 		append="kho_scratch=64M,128M,768M"
 	fi
 	"$tests/vmtest.sh" -d "$obj" -w "$work/vm" -c "$work/counts" -s 6 -U \
-		-e "$tests/expected-skips" -t "$limit" ${append:+-a "$append"} \
+		-e "$tests/expected" -t "$limit" ${append:+-a "$append"} \
 		> "$logs/tests.log" 2>&1 || rc=$?
 	if [ $rc -ne 0 ]; then
 		cat "$logs/tests.log"

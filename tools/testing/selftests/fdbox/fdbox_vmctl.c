@@ -31,10 +31,13 @@ static int luo_event_from(int from, unsigned int event, const char *what)
 
 	luo = luo_open();
 	if (luo < 0) {
-		/* The test VM always asks for live update: its absence fails. */
+		/*
+		 * A kernel built without live update has nothing to send;
+		 * vm-init.sh fails a kernel built with it that has no device.
+		 */
 		printf("vmctl: %s: %s not available (%s)\n", what, LUO_DEV,
 		       strerror(-luo));
-		return luo;
+		return luo == -ENOENT ? 0 : luo;
 	}
 	state = luo_get_state(luo);
 	if (state == from) {

@@ -30,7 +30,11 @@ for arg in $(cat /proc/cmdline); do
 	fdbox.tests=*) tests=${arg#fdbox.tests=} ;;
 	esac
 done
-export FDBOX_STAGE=$stage FDBOX_STAGES=$stages PATH=/fdbox/bin:$PATH
+# FDBOX_TESTS: the -T selection, if any. A test that checks what another
+# one set up may then find nothing, and skip where it would fail in a run
+# of the whole suite.
+export FDBOX_STAGE=$stage FDBOX_STAGES=$stages FDBOX_TESTS=$tests
+export PATH=/fdbox/bin:$PATH
 
 exec > /dev/ttyS1 2>&1
 

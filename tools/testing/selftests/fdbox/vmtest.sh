@@ -25,7 +25,7 @@ append=
 extras=()
 tests=()
 counts_file=
-skips_file=
+expect_file=
 quiet=0
 upstream=0
 
@@ -52,9 +52,12 @@ Usage: $0 -d BUILD_DIR [options]
   -a ARGS   extra kernel command line arguments
   -w DIR    work directory (default: a new temporary one, removed after)
   -c FILE   write "PASSED FAILED SKIPPED" counts to FILE
-  -e FILE   the suite tests that may skip, and in which stages (see the
-            file expected-skips beside this script): any other skip of a
-            suite test fails the run
+  -e FILE   what the whole suite must do (the file expected beside this
+            script is make check's): how many test cases each binary has,
+            and which tests may skip in which stages. Without -T, a run
+            fails if a binary did not run in every stage or ran another
+            number of tests, or if a test skipped where the file does not
+            allow it
   -q        do not print the suite output, only failures and counts
   -h        this help
 EOF
@@ -72,7 +75,7 @@ while getopts 'd:s:x:T:t:m:p:a:w:c:e:qUh' opt; do
 	a) append=$OPTARG ;;
 	w) work_dir=$OPTARG ;;
 	c) counts_file=$OPTARG ;;
-	e) skips_file=$(realpath "$OPTARG") ;;
+	e) expect_file=$(realpath "$OPTARG") ;;
 	q) quiet=1 ;;
 	U) upstream=1 ;;
 	h) usage; exit 0 ;;
@@ -84,7 +87,7 @@ done
 kernel=$build_dir/arch/x86/boot/bzImage
 headers=$build_dir/usr/include
 gen_cpio=$build_dir/usr/gen_init_cpio
-for f in "$kernel" "$headers/linux/fdbox.h" "$gen_cpio"; do
+for f in "$kernel" "$headers/linux/fdbox.h" "$gen_cpio" "$build_dir/.config"; do
 	[ -e "$f" ] || { echo "vmtest: missing $f (build the kernel first)" >&2; exit 2; }
 done
 busybox=$(command -v busybox || true)
@@ -178,14 +181,15 @@ fi
 
 # 4. Boot. tsc=reliable: on a busy host the clocksource watchdog may drop
 # the TSC, and the guest (no HPET, no ACPI timer) falls back to jiffies,
-# 4 ms steps in every time the kernel or a test measures. Under emulation
-# the guest's TSC runs at the host's rate, and its calibration against the
-# emulated PIT fails now and then, with the same fall-back: give the guest
-# the host's TSC rate, measured here, when the host's TSC is constant.
+# 4 ms steps in every time the kernel or a test measures. The guest's TSC
+# runs at the host's rate, and its calibration against the emulated PIT
+# fails now and then under emulation, with the same fall-back: give the
+# guest the host's TSC rate, measured here, when the host's TSC is
+# constant.
 tsc_khz=
-if [ "$accel" = tcg ] && grep -qw constant_tsc /proc/cpuinfo; then
-	gcc -O2 -o "$work_dir/host_tsc_khz" "$test_dir/host_tsc_khz.c" &&
-		tsc_khz=$("$work_dir/host_tsc_khz") || tsc_khz=
+if grep -qw constant_tsc /proc/cpuinfo &&
+   gcc -O2 -Wall -o "$work_dir/host_tsc_khz" "$test_dir/host_tsc_khz.c"; then
+	tsc_khz=$("$work_dir/host_tsc_khz") || tsc_khz=
 fi
 cmdline="console=ttyS0 panic=-1 oops=panic tsc=reliable${tsc_khz:+ tsc_early_khz=$tsc_khz} liveupdate=on fdbox.stage=1 fdbox.stages=$stages${append:+ $append}"
 if [ ${#tests[@]} -gt 0 ]; then
@@ -256,15 +260,21 @@ while IFS= read -r line; do
 	problems+=("guest: ${line#FDBOX-PROBLEM }")
 done < <(grep '^FDBOX-PROBLEM ' "$results" || true)
 
-# skip_allowed BINARY TEST STAGE: whether the -e file lets TEST of BINARY
-# skip in STAGE. Its lines are "BINARY TEST STAGES", STAGES a comma list of
-# N, N-M and N-.
+# With -e, the expectations of the whole suite (see the file's header):
+# "plan BINARY N", the number of test cases BINARY has; "skip BINARY TEST
+# STAGES", the stages (a comma list of N, N-M and N-) in which TEST may
+# skip. They hold only when the whole suite runs: with -T NAME a binary
+# runs part of its tests, and the skips of tests that were left out are
+# no longer expected.
+whole_suite=0
+[ -n "$expect_file" ] && [ ${#tests[@]} -eq 0 ] && whole_suite=1
+
+# skip_allowed BINARY TEST STAGE
 skip_allowed() {
-	[ -n "$skips_file" ] || return 0
+	[ $whole_suite -eq 1 ] || return 0
 	awk -v bin="$1" -v test="$2" -v stage="$3" '
-		/^[[:space:]]*(#|$)/ { next }
-		$1 == bin && $2 == test {
-			n = split($3, r, ",")
+		$1 == "skip" && $2 == bin && $3 == test {
+			n = split($4, r, ",")
 			for (i = 1; i <= n; i++) {
 				lo = r[i]; hi = r[i]
 				if (r[i] ~ /-/) {
@@ -275,47 +285,67 @@ skip_allowed() {
 					found = 1
 			}
 		}
-		END { exit !found }' "$skips_file"
+		END { exit !found }' "$expect_file"
+}
+
+# expected_plan BINARY: the number of test cases the file gives it, or -1.
+expected_plan() {
+	awk -v bin="$1" '$1 == "plan" && $2 == bin { n = $3 }
+		END { print n == "" ? -1 : n }' "$expect_file"
 }
 
 # Suite: the harness's TAP lines, one per test case. A binary that exits
 # non-zero without a failed test case (a crash) counts as one failure, and
-# so does one that reports fewer test cases than its plan ("1..N") says.
-# With -e, every suite binary must run in every stage unless -T none, and a
-# skip that the file does not list is a failure.
+# so does one that reports another number of test cases than its plan
+# ("1..N") announced, or, for the whole suite with -e, than the file says
+# it has; and a binary that did not run in every stage. With -e, a skip
+# that the file does not list is a failure.
 current=
+stage_now=0
+binfail=0
+plan=-1
+results_seen=0
 declare -A ran=()
 while IFS= read -r line; do
 	case "$line" in
 	"FDBOX-RUN "*)
-		set -- $line
-		current="$3 $4"
-		stage_now=$2
+		read -r _ stage_now kind bin _ <<< "$line"
+		current="$kind $bin"
 		binfail=0
 		plan=-1
 		results_seen=0
-		[ "$3" = suite ] && ran["$2 $4"]=1
+		[ "$kind" = suite ] && ran["$stage_now $bin"]=1
 		;;
 	"FDBOX-EXIT "*)
-		set -- $line
-		status=$5
-		if [ "$3" = extra ]; then
+		read -r _ st kind bin status _ <<< "$line"
+		if [ "$kind" = extra ]; then
 			case $status in
 			0) passed=$((passed + 1)) ;;
 			4) skipped=$((skipped + 1)) ;;
-			*) failed=$((failed + 1)); problems+=("$4 (stage $2) exited $status") ;;
+			*) failed=$((failed + 1)); problems+=("$bin (stage $st) exited $status") ;;
 			esac
 		elif [ "$status" != 0 ] && [ $binfail -eq 0 ]; then
 			failed=$((failed + 1))
-			problems+=("suite $4 (stage $2) exited $status")
-		elif [ "$plan" -lt 0 ] || [ $results_seen -ne "$plan" ]; then
+			problems+=("suite $bin (stage $st) exited $status")
+		elif [ "$plan" -lt 0 ]; then
 			failed=$((failed + 1))
-			problems+=("suite $4 (stage $2) reported $results_seen test cases, its plan said ${plan#-1}")
+			problems+=("suite $bin (stage $st) printed no TAP plan")
+		elif [ $results_seen -ne "$plan" ]; then
+			failed=$((failed + 1))
+			problems+=("suite $bin (stage $st) reported $results_seen test cases, its plan said $plan")
+		elif [ $whole_suite -eq 1 ] &&
+		     [ "$(expected_plan "$bin")" != "$plan" ]; then
+			failed=$((failed + 1))
+			problems+=("suite $bin (stage $st) has $plan test cases, $(basename "$expect_file") says $(expected_plan "$bin")")
 		fi
 		current=
 		;;
 	"1.."*)
-		[ "${current%% *}" = suite ] && plan=${line#1..}
+		if [ "${current%% *}" = suite ]; then
+			plan=${line#1..}
+			plan=${plan%%[!0-9]*}
+			[ -n "$plan" ] || plan=-1
+		fi
 		;;
 	"ok "*"# SKIP"*)
 		if [ "${current%% *}" = suite ]; then
@@ -346,15 +376,31 @@ while IFS= read -r line; do
 	esac
 done < "$results"
 
-# With -e and the suite selected, every suite binary ran in every stage
-# that completed.
-if [ -n "$skips_file" ] && [ "${tests[*]:-}" != none ]; then
+if [ $whole_suite -eq 1 ]; then
+	# Every suite binary ran in every stage that completed, and every
+	# binary the file names exists.
 	for s in $(seq 1 "$stages"); do
 		grep -q "^FDBOX-STAGE-END $s\$" "$results" || continue
 		for t in "$work_dir"/suite/*; do
 			[ -n "${ran["$s ${t##*/}"]:-}" ] ||
 				problems+=("suite ${t##*/} did not run in stage $s")
 		done
+	done
+	for t in $(awk '$1 == "plan" { print $2 }' "$expect_file"); do
+		case "$t" in
+		upstream-*)
+			[ $upstream -eq 0 ] || [ -x "$work_dir/luo/${t#upstream-}" ] ||
+				problems+=("$(basename "$expect_file") names $t, which is not in the suite")
+			;;
+		*)
+			[ -x "$work_dir/suite/$t" ] ||
+				problems+=("$(basename "$expect_file") names $t, which is not in the suite")
+			;;
+		esac
+	done
+	for t in "$work_dir"/suite/*; do
+		[ "$(expected_plan "${t##*/}")" != -1 ] ||
+			problems+=("$(basename "$expect_file") has no plan for ${t##*/}")
 	done
 fi
 

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdbox_run.h"
 #include "fdbox_util.h"
 #include "../kselftest_harness.h"
 
@@ -30,19 +32,49 @@
 #define NR_TAGS		(PROCS * THREADS * OPS)
 #define FILE_SIZE	(16 * 1024)
 
+/*
+ * What every process did, per tag: the box (index + 1) a PUT of the tag
+ * was about to go into, set before the PUT so that a GET of another
+ * process can never find the entry before it; whether the PUT succeeded;
+ * how many GETs returned its file. Per box, how many SEALs and UNSEALs
+ * succeeded.
+ */
 struct shared {
+	atomic_uchar box[NR_TAGS];
 	atomic_uchar put[NR_TAGS];
 	atomic_uchar got[NR_TAGS];
+	atomic_int sealed[NR_BOXES];
+	atomic_int unsealed[NR_BOXES];
 	atomic_int errors;
 };
 
 static struct shared *sh;
 
 /* Count an unexpected result, and describe the first few. */
-static void error(const char *what, int err)
+static __printf(1, 2) void error(const char *fmt, ...)
 {
-	if (atomic_fetch_add(&sh->errors, 1) < 5)
-		ksft_print_msg("stress: %s: %s\n", what, strerror(-err));
+	va_list ap;
+
+	if (atomic_fetch_add(&sh->errors, 1) >= 5)
+		return;
+	va_start(ap, fmt);
+	fprintf(stdout, "# stress: ");
+	vfprintf(stdout, fmt, ap);
+	fprintf(stdout, "\n");
+	fflush(stdout);
+	va_end(ap);
+}
+
+/* The tag of entry name @name ("t" and a number, nothing else), or -1. */
+static int tag_of(const char *name)
+{
+	unsigned int tag;
+	int end = 0;
+
+	if (sscanf(name, "t%u%n", &tag, &end) != 1 || name[end] ||
+	    tag >= NR_TAGS)
+		return -1;
+	return tag;
 }
 
 static char box_names[NR_BOXES][64];
@@ -61,30 +93,27 @@ static unsigned int rnd(struct worker *w, unsigned int n)
 }
 
 /*
- * Count the memfd @fd that a GET of entry @name returned: it must be the
- * one put under that name, whose tag is in its first bytes and in its name.
+ * Count the memfd @fd that a GET of entry @name from box @b returned: it
+ * must be the one put under that name into that box; its tag is in its
+ * first bytes.
  */
-static void account_get(int fd, const char *name)
+static void account_get(int fd, const char *name, int b)
 {
-	unsigned int tag, want;
+	int want = tag_of(name);
+	unsigned int tag;
 
-	if (sscanf(name, "t%u", &want) != 1 || want >= NR_TAGS) {
-		error("an entry nobody put", -EINVAL);
-		ksft_print_msg("stress: entry '%s'\n", name);
-	} else if (pread(fd, &tag, sizeof(tag), 0) != sizeof(tag) ||
-		   tag >= NR_TAGS) {
-		error("read the tag", -EIO);
-	} else if (tag != want) {
-		error("GET returned another entry's file", -EILSEQ);
-		ksft_print_msg("stress: GET %s returned the file of t%u\n",
-			       name, tag);
-	} else {
+	if (want < 0 || atomic_load(&sh->box[want]) != b + 1)
+		error("GET %s from box %d: nobody put it there", name, b);
+	else if (pread(fd, &tag, sizeof(tag), 0) != sizeof(tag))
+		error("GET %s: cannot read the tag", name);
+	else if (tag != (unsigned int)want)
+		error("GET %s returned the file of t%u", name, tag);
+	else
 		atomic_fetch_add(&sh->got[tag], 1);
-	}
 	close(fd);
 }
 
-static void do_put(struct worker *w, int box, unsigned int seq)
+static void do_put(struct worker *w, int box, int b, unsigned int seq)
 {
 	unsigned int tag = (w->proc * THREADS + w->thread) * OPS + seq;
 	char name[32];
@@ -93,31 +122,35 @@ static void do_put(struct worker *w, int box, unsigned int seq)
 	fd = memfd_create("stress", 0);
 	if (fd < 0 || ftruncate(fd, FILE_SIZE) ||
 	    pwrite(fd, &tag, sizeof(tag), 0) != sizeof(tag)) {
-		error("make a memfd", -errno);
+		error("make a memfd: %s", strerror(errno));
 		return;
 	}
 	snprintf(name, sizeof(name), "t%u", tag);
+	atomic_store(&sh->box[tag], b + 1);
 	err = fdbox_put(box, fd, name);
 	if (!err)
 		atomic_store(&sh->put[tag], 1);
 	else if (err == -EBUSY)
 		close(fd);		/* sealed meanwhile: fine */
 	else
-		error("put", err);
+		error("PUT %s: %s", name, strerror(-err));
 }
 
 /*
- * A listing of a stress box: names in strictly increasing order, each one a
- * tag's, memfds of FILE_SIZE bytes, none waiting for a live update.
+ * A listing of stress box @b: names in strictly increasing order, each one
+ * of a tag put into that box, memfds of FILE_SIZE bytes, none waiting for a
+ * live update.
  */
-static bool entries_sane(const struct fdbox_entry_info *e, __u32 count)
+static bool entries_sane(const struct fdbox_entry_info *e, __u32 count,
+			 int b)
 {
-	unsigned int tag;
 	__u32 i;
+	int tag;
 
 	for (i = 0; i < count; i++) {
-		if (sscanf((const char *)e[i].name, "t%u", &tag) != 1 ||
-		    tag >= NR_TAGS || strcmp((const char *)e[i].type, "memfd") ||
+		tag = tag_of((const char *)e[i].name);
+		if (tag < 0 || atomic_load(&sh->box[tag]) != b + 1 ||
+		    strcmp((const char *)e[i].type, "memfd") ||
 		    e[i].size != FILE_SIZE || e[i].flags || e[i].__reserved)
 			return false;
 		if (i && strcmp((const char *)e[i - 1].name,
@@ -127,8 +160,8 @@ static bool entries_sane(const struct fdbox_entry_info *e, __u32 count)
 	return true;
 }
 
-/* Take a random entry out of a box, whoever put it. */
-static void do_get(struct worker *w, int box)
+/* Take a random entry out of box @b, whoever put it. */
+static void do_get(struct worker *w, int box, int b)
 {
 	struct fdbox_entry_info *e;
 	__u32 count = 0, room;
@@ -145,24 +178,24 @@ static void do_get(struct worker *w, int box)
 	count = room;
 	err = fdbox_list(box, FDBOX_LIST_ENTRIES, e, sizeof(*e), &count);
 	if (!err && count) {
-		if (!entries_sane(e, count)) {
-			error("list entries", -EILSEQ);
+		if (!entries_sane(e, count, b)) {
+			error("LIST_ENTRIES of box %d: a wrong entry", b);
 		} else {
 			const char *name = (char *)e[rnd(w, count)].name;
 
 			/* Gone or sealed meanwhile: another thread's doing. */
 			fd = fdbox_get(box, name);
 			if (fd >= 0)
-				account_get(fd, name);
+				account_get(fd, name, b);
 			else if (fd != -ENOENT && fd != -EBUSY)
-				error("get", fd);
+				error("GET %s: %s", name, strerror(-fd));
 		}
 	} else if (err == -ENOSPC) {
 		/* More came meanwhile: the count must say so. */
 		if (count <= room)
-			error("list entries: ENOSPC with room", err);
+			error("LIST_ENTRIES: ENOSPC with room for %u", count);
 	} else if (err) {
-		error("list", err);
+		error("LIST_ENTRIES: %s", strerror(-err));
 	}
 	free(e);
 }
@@ -177,17 +210,17 @@ static void do_scratch_box(struct worker *w, int ctl)
 	/* The name is this thread's alone: every step must succeed. */
 	err = fdbox_create(ctl, name);
 	if (err) {
-		error("create a scratch box", err);
+		error("CREATE %s: %s", name, strerror(-err));
 		return;
 	}
 	box = fdbox_open_box(name);
 	fd = memfd_pattern("scratch", 4096, 1);
 	if (box < 0 || fd < 0) {
-		error("open a scratch box or make its memfd", -EBADF);
+		error("open %s or make its memfd", name);
 	} else {
 		err = fdbox_put(box, fd, "x");
 		if (err) {
-			error("put into a scratch box", err);
+			error("PUT into %s: %s", name, strerror(-err));
 			close(fd);
 		}
 	}
@@ -195,57 +228,69 @@ static void do_scratch_box(struct worker *w, int ctl)
 		close(box);
 	err = fdbox_delete(ctl, name);
 	if (err)
-		error("delete a scratch box", err);
+		error("DELETE %s: %s", name, strerror(-err));
 }
 
 /*
- * SEAL, then UNSEAL. Another thread may have sealed the box first (EBUSY),
- * or unsealed it between the two (EINVAL); nothing else is allowed.
+ * SEAL, then UNSEAL box @b. Another thread may have sealed it first
+ * (EBUSY), or unsealed it between the two (EINVAL); nothing else is
+ * allowed. Successes are counted: the box ends unsealed, so there must be
+ * as many of each, which a SEAL that returned 0 without sealing breaks.
  */
-static void do_seal(int box)
+static void do_seal(int box, int b)
 {
 	int err = fdbox_seal(box);
 
-	if (err && err != -EBUSY) {
-		error("seal", err);
-		return;
-	}
+	if (!err)
+		atomic_fetch_add(&sh->sealed[b], 1);
+	else if (err != -EBUSY)
+		error("SEAL box %d: %s", b, strerror(-err));
 	err = fdbox_unseal(box);
-	if (err && err != -EINVAL)
-		error("unseal", err);
+	if (!err)
+		atomic_fetch_add(&sh->unsealed[b], 1);
+	else if (err != -EINVAL)
+		error("UNSEAL box %d: %s", b, strerror(-err));
 }
 
 /*
- * List the boxes into room for eight: every stress box must be there,
- * unless more than eight boxes exist (ENOSPC, and the count says how many).
+ * List every box: each stress box must be there once, unsealed or sealed
+ * and nothing else. The number of boxes may change meanwhile (scratch
+ * boxes): ENOSPC then, with the count saying how many there are now.
  */
 static void do_list_boxes(int ctl)
 {
-	struct fdbox_box_info info[8];
-	__u32 count = 8, i;
+	struct fdbox_box_info *info;
+	__u32 count = 0, room, i;
 	int err, b, found = 0;
 
-	err = fdbox_list(ctl, FDBOX_LIST_BOXES, info, sizeof(info[0]), &count);
-	if (err == -ENOSPC) {
-		if (count <= 8)
-			error("list boxes: ENOSPC with room", err);
+	err = fdbox_list(ctl, FDBOX_LIST_BOXES, NULL, sizeof(*info), &count);
+	if (err != -ENOSPC) {
+		error("LIST_BOXES without room: %s", strerror(-err));
 		return;
 	}
-	if (err) {
-		error("list boxes", err);
+	room = count + 2 * PROCS * THREADS;
+	info = calloc(room, sizeof(*info));
+	if (!info)
 		return;
-	}
-	for (i = 0; i < count; i++) {
+	count = room;
+	err = fdbox_list(ctl, FDBOX_LIST_BOXES, info, sizeof(*info), &count);
+	if (err == -ENOSPC && count <= room)
+		error("LIST_BOXES: ENOSPC with room for %u", count);
+	else if (err && err != -ENOSPC)
+		error("LIST_BOXES: %s", strerror(-err));
+	for (i = 0; !err && i < count; i++) {
 		for (b = 0; b < NR_BOXES; b++) {
 			if (strcmp((char *)info[i].name, box_names[b]))
 				continue;
 			found++;
 			if (info[i].flags & ~FDBOX_BOX_SEALED)
-				error("list boxes: flags", -EINVAL);
+				error("LIST_BOXES: box %d has flags %#x", b,
+				      info[i].flags);
 		}
 	}
-	if (found != NR_BOXES)
-		error("list boxes: a stress box is missing", -ENOENT);
+	if (!err && found != NR_BOXES)
+		error("LIST_BOXES: %d of %d stress boxes", found, NR_BOXES);
+	free(info);
 }
 
 static void *work(void *arg)
@@ -257,15 +302,16 @@ static void *work(void *arg)
 	for (b = 0; b < NR_BOXES; b++)
 		box[b] = fdbox_open_box(box_names[b]);
 	for (i = 0; i < OPS; i++) {
-		int which = box[rnd(w, NR_BOXES)];
-		unsigned int op = rnd(w, 100);
+		unsigned int op;
 
+		b = rnd(w, NR_BOXES);
+		op = rnd(w, 100);
 		if (op < 45)
-			do_put(w, which, i);
+			do_put(w, box[b], b, i);
 		else if (op < 80)
-			do_get(w, which);
+			do_get(w, box[b], b);
 		else if (op < 90)
-			do_seal(which);
+			do_seal(box[b], b);
 		else if (op < 97)
 			do_list_boxes(ctl);
 		else
@@ -313,7 +359,7 @@ TEST_F_TIMEOUT(stress, accounting, 900)
 	int ctl, b, p, status;
 	pid_t pids[PROCS];
 
-	if (getenv("FDBOX_STAGE") && atoi(getenv("FDBOX_STAGE")) > 1)
+	if (fdbox_stage() > 1)
 		SKIP(return, "runs once, in stage 1");
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
@@ -352,17 +398,20 @@ TEST_F_TIMEOUT(stress, accounting, 900)
 		e = calloc(count + 1, sizeof(*e));
 		ASSERT_EQ(0, fdbox_list(box, FDBOX_LIST_ENTRIES, e, sizeof(*e),
 					&count));
-		EXPECT_TRUE(entries_sane(e, count));
+		EXPECT_TRUE(entries_sane(e, count, b));
 		for (i = 0; i < count; i++) {
 			int fd = fdbox_get(box, (char *)e[i].name);
 
 			ASSERT_GE(fd, 0);
-			account_get(fd, (char *)e[i].name);
+			account_get(fd, (char *)e[i].name, b);
 		}
-		EXPECT_EQ(0, atomic_load(&sh->errors));
 		free(e);
 		close(box);
+		EXPECT_EQ(atomic_load(&sh->sealed[b]),
+			  atomic_load(&sh->unsealed[b])) TH_LOG("box %d", b);
+		EXPECT_LT(0, atomic_load(&sh->sealed[b])) TH_LOG("box %d", b);
 	}
+	EXPECT_EQ(0, atomic_load(&sh->errors));
 	for (tag = 0; tag < NR_TAGS; tag++) {
 		unsigned int g = atomic_load(&sh->got[tag]);
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "fdbox_carry.h"
+#include "fdbox_run.h"
 #include "luo_util.h"
 #include "../kselftest_harness.h"
 

@@ -50,6 +50,7 @@
 #include <linux/capability.h>
 #include <linux/magic.h>
 
+#include "fdbox_run.h"
 #include "fdbox_util.h"
 #include "luo_util.h"
 #include "../kselftest_harness.h"

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/klog.h>
 
+#include "fdbox_run.h"
 #include "fdbox_util.h"
 #include "../kselftest.h"
 
@@ -98,6 +99,38 @@ static const struct hostile_box {
 static inline unsigned int hostile_seed(int i, int e)
 {
 	return 1000 + 2 * i + e;
+}
+
+/*
+ * The damage that the manifest of the previous stage names, into @damage
+ * of @len bytes; false if there is no manifest from that stage.
+ */
+static inline bool hostile_manifest(int stage, char *damage, size_t len)
+{
+	unsigned long long seed;
+	char fmt[32];
+	FILE *f;
+	int from;
+	bool ok;
+
+	f = fopen(HOSTILE_MANIFEST, "r");
+	if (!f)
+		return false;
+	snprintf(fmt, sizeof(fmt), "stage %%d %%%zus %%llu", len - 1);
+	ok = fscanf(f, fmt, &from, damage, &seed) == 3 && from == stage - 1;
+	fclose(f);
+	return ok;
+}
+
+/*
+ * Whether a stage after a damaged live update may find no manifest: only
+ * if the setup test did not run (a -T selection) or could not damage
+ * anything (a kernel without the knob); in a run of the whole suite on the
+ * test kernel a missing manifest is a failure.
+ */
+static inline bool hostile_may_lack_manifest(void)
+{
+	return fdbox_tests_selected() || fdbox_may_skip("CONFIG_FDBOX_LUO_TEST");
 }
 
 /* How many times the kernel log of this boot holds @needle; -1 on error. */

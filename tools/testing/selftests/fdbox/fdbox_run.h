@@ -1,13 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the kernel under test was built with, for the FDBox selftests.
+ * What the VM runner (vmtest.sh) tells the FDBox selftests about the run:
+ * the stage, the selection of tests, the kernel's configuration.
  */
-#ifndef _FDBOX_KCONFIG_H
-#define _FDBOX_KCONFIG_H
+#ifndef _FDBOX_RUN_H
+#define _FDBOX_RUN_H
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* The stage of the run (FDBOX_STAGE), from 1; 1 outside the runner. */
+static inline int fdbox_stage(void)
+{
+	const char *s = getenv("FDBOX_STAGE");
+
+	return s ? atoi(s) : 1;
+}
 
 /*
  * The configuration of the kernel under test, which the VM runner packs
@@ -40,13 +50,24 @@ static inline int fdbox_kconfig(const char *opt)
 
 /*
  * Whether a test that finds the feature of @opt missing may skip: only if
- * the kernel under test was built without it or, outside the VM runner, if
- * no configuration says (the runner's list of expected skips catches a skip
- * there). A feature missing from a kernel built with it is a failure.
+ * the kernel under test was built without it, or if no configuration says
+ * (outside the VM runner). A feature missing from a kernel built with it
+ * is a failure.
  */
 static inline bool fdbox_may_skip(const char *opt)
 {
 	return fdbox_kconfig(opt) <= 0;
 }
 
-#endif /* _FDBOX_KCONFIG_H */
+/*
+ * Whether the runner runs a selection of the suite (vmtest.sh -T): a test
+ * that checks what another one set up may then find nothing to check.
+ */
+static inline bool fdbox_tests_selected(void)
+{
+	const char *s = getenv("FDBOX_TESTS");
+
+	return s && *s;
+}
+
+#endif /* _FDBOX_RUN_H */

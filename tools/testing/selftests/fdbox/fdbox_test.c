@@ -24,6 +24,7 @@
 
 #include <linux/fdbox.h>
 
+#include "fdbox_run.h"
 #include "fdbox_util.h"
 #include "../kselftest_harness.h"
 

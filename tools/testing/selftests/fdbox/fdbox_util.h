@@ -18,8 +18,6 @@
 
 #include <linux/fdbox.h>
 
-#include "fdbox_kconfig.h"
-
 #define FDBOX_DIR	"/dev/fdbox"
 #define FDBOX_CTL_PATH	FDBOX_DIR "/fdbox"
 

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fdbox_kconfig.h"
+#include "fdbox_run.h"
 #include "../kselftest_harness.h"
 
 #define FDBOXCTL	"/fdbox/bin/fdboxctl"

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "libfdbox.h"
-#include "fdbox_kconfig.h"
+#include "fdbox_run.h"
 #include "../kselftest_harness.h"
 
 #define THREADS		8

@@ -3,10 +3,11 @@
  * Selftests of the live update state machine on /dev/liveupdate, with the
  * test subsystem of CONFIG_LIVEUPDATE_STATE_TEST (debugfs luo_state_test).
  *
- * Run by the FDBox VM runner in every stage. In a stage after a kexec the
- * state must be UPDATED and the test subsystem must get back the blob that
- * "arm" set before the kexec; the test then sends FINISH so that the next
- * stage can go through a live update again. Tests run in this file's order.
+ * Run by the FDBox VM runner in every stage, after the verify tests: in a
+ * stage after a kexec, luo_state_verify_test checked the UPDATED state and
+ * fdbox_carry_verify_test sent FINISH. Here the test subsystem must have
+ * got back the blob that "arm" set before the kexec, and the state must be
+ * NORMAL again. Tests run in this file's order.
  */
 
 #define _GNU_SOURCE
@@ -24,23 +25,15 @@
 #include <linux/kexec.h>
 #include <linux/reboot.h>
 
-#include "fdbox_kconfig.h"
+#include "fdbox_run.h"
 #include "luo_util.h"
 #include "../kselftest_harness.h"
 
-#define TEST_DIR	"/sys/kernel/debug/luo_state_test"
 #define SAVED_BLOB	"/fdbox/luo-state-test.blob"
 #define SAVED_CLOCK	"/fdbox/luo-state-test.clocksource"
 #define CLOCKSOURCE	\
 	"/sys/devices/system/clocksource/clocksource0/current_clocksource"
 #define BLOB_LEN	1000
-
-static int stage(void)
-{
-	const char *s = getenv("FDBOX_STAGE");
-
-	return s ? atoi(s) : 1;
-}
 
 static ssize_t read_file(const char *path, void *buf, size_t len)
 {
@@ -72,7 +65,7 @@ static int set_knob(const char *name, const char *val)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "%s/%s", TEST_DIR, name);
+	snprintf(path, sizeof(path), "%s/%s", LUO_TEST_DIR, name);
 	return write_file(path, val, strlen(val));
 }
 
@@ -82,21 +75,9 @@ static const char *test_log(void)
 	static char log[1024];
 	ssize_t n;
 
-	n = read_file(TEST_DIR "/log", log, sizeof(log) - 1);
+	n = read_file(LUO_TEST_DIR "/log", log, sizeof(log) - 1);
 	log[n > 0 ? n : 0] = '\0';
 	return log;
-}
-
-/* Have the test subsystem register another subsystem; returns its errno. */
-static int try_register(const char *what)
-{
-	char out[16] = "";
-
-	if (set_knob("register", what))
-		return 1;
-	if (read_file(TEST_DIR "/register", out, sizeof(out) - 1) <= 0)
-		return 1;
-	return atoi(out);
 }
 
 static const char *sysfs_state(void)
@@ -126,10 +107,10 @@ FIXTURE_SETUP(luo)
 		SKIP(return, "no %s", LUO_DEV);
 	}
 	ASSERT_GE(self->fd, 0) TH_LOG("%s: %s", LUO_DEV, strerror(-self->fd));
-	if (stat(TEST_DIR, &st)) {
+	if (stat(LUO_TEST_DIR, &st)) {
 		ASSERT_TRUE(fdbox_may_skip("CONFIG_LIVEUPDATE_STATE_TEST"))
-			TH_LOG("no %s", TEST_DIR);
-		SKIP(return, "no %s", TEST_DIR);
+			TH_LOG("no %s", LUO_TEST_DIR);
+		SKIP(return, "no %s", LUO_TEST_DIR);
 	}
 	set_knob("fail_prepare", "0");
 	set_knob("fail_freeze", "0");
@@ -152,11 +133,11 @@ TEST_F(luo, after_kexec)
 	char want[BLOB_LEN], got[BLOB_LEN + 1];
 	ssize_t n;
 
-	if (stage() < 2)
+	if (fdbox_stage() < 2)
 		SKIP(return, "stage 1: no kexec yet");
 
 	ASSERT_EQ(BLOB_LEN, read_file(SAVED_BLOB, want, sizeof(want)));
-	n = read_file(TEST_DIR "/incoming", got, sizeof(got));
+	n = read_file(LUO_TEST_DIR "/incoming", got, sizeof(got));
 	ASSERT_EQ(BLOB_LEN, n);
 	EXPECT_EQ(0, memcmp(want, got, BLOB_LEN));
 
@@ -210,7 +191,7 @@ TEST_F(luo, freeze_times)
 	sessions = read_ns(LUO_SYSFS_DIR "/sessions_freeze_ns");
 	ASSERT_LE(0, subsystems);
 	ASSERT_LE(0, sessions);
-	if (stage() < 2) {
+	if (fdbox_stage() < 2) {
 		EXPECT_EQ(0, subsystems);
 		EXPECT_EQ(0, sessions);
 		return;
@@ -293,14 +274,14 @@ TEST_F(luo, transitions)
 TEST_F(luo, registration)
 {
 	ASSERT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(self->fd));
-	EXPECT_EQ(0, try_register("new"));
-	EXPECT_EQ(-EEXIST, try_register("dup"));
+	EXPECT_EQ(0, luo_test_register("new"));
+	EXPECT_EQ(-EEXIST, luo_test_register("dup"));
 
 	/* Not while a live update is under way. */
 	ASSERT_EQ(0, luo_set_event(self->fd, LIVEUPDATE_PREPARE));
-	EXPECT_EQ(-EBUSY, try_register("new"));
+	EXPECT_EQ(-EBUSY, luo_test_register("new"));
 	ASSERT_EQ(0, luo_set_event(self->fd, LIVEUPDATE_CANCEL));
-	EXPECT_EQ(0, try_register("new"));
+	EXPECT_EQ(0, luo_test_register("new"));
 }
 
 TEST_F(luo, prepare_fails)
@@ -357,7 +338,7 @@ TEST_F(luo, arm)
 	ssize_t n;
 
 	ASSERT_EQ(BLOB_LEN, getrandom(blob, sizeof(blob), 0));
-	ASSERT_EQ(0, write_file(TEST_DIR "/blob", blob, sizeof(blob)));
+	ASSERT_EQ(0, write_file(LUO_TEST_DIR "/blob", blob, sizeof(blob)));
 	/* The root file system is the next stage's initramfs. */
 	ASSERT_EQ(0, write_file(SAVED_BLOB, blob, sizeof(blob)));
 	/* What the next stage's freeze_times must know of this kernel. */

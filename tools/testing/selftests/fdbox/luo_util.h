@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -53,6 +55,30 @@ static inline const char *luo_state_name(int state)
 	case LIVEUPDATE_STATE_UPDATED: return "updated";
 	default: return "?";
 	}
+}
+
+/* The knobs of the test subsystem (CONFIG_LIVEUPDATE_STATE_TEST). */
+#define LUO_TEST_DIR	"/sys/kernel/debug/luo_state_test"
+
+/*
+ * Have the test subsystem register another subsystem ("new") or one under
+ * its own name ("dup"), and unregister it again: the registration's errno,
+ * or -EIO if the knob could not be used.
+ */
+static inline int luo_test_register(const char *what)
+{
+	char out[16] = "";
+	ssize_t n;
+	int fd;
+
+	fd = open(LUO_TEST_DIR "/register", O_RDWR);
+	if (fd < 0)
+		return -EIO;
+	n = write(fd, what, strlen(what));
+	if (n == (ssize_t)strlen(what))
+		n = pread(fd, out, sizeof(out) - 1, 0);
+	close(fd);
+	return n > 0 ? atoi(out) : -EIO;
 }
 
 #endif /* _LUO_UTIL_H */

@@ -61,8 +61,9 @@ static enum liveupdate_state luo_state = LIVEUPDATE_STATE_NORMAL;
 static LIST_HEAD(luo_subsystems);
 static unsigned int luo_nr_subsystems;
 
-/* The outgoing "luo-state" subtree, preserved since boot. */
+/* The outgoing "luo-state" subtree, preserved since boot, or why not. */
 static struct luo_state_ser *luo_state_out;
+static int luo_state_out_err;
 
 /* What the previous kernel handed over; valid while UPDATED. */
 static struct luo_state_subsys_ser *luo_state_in;
@@ -123,6 +124,16 @@ static int luo_state_prepare(void)
 
 	if (luo_state != LIVEUPDATE_STATE_NORMAL)
 		return -EBUSY;
+	/*
+	 * Without the subtree the next kernel reads there is no live update
+	 * to prepare: say so now, before any subsystem preserves anything,
+	 * rather than refuse the kexec later.
+	 */
+	if (!luo_state_out) {
+		pr_warn("no outgoing state (%pe at boot), refusing PREPARE\n",
+			ERR_PTR(luo_state_out_err));
+		return luo_state_out_err;
+	}
 
 	list_for_each_entry(s, &luo_subsystems, list) {
 		s->private_data = 0;
@@ -209,6 +220,26 @@ static void luo_state_clear(void)
 	luo_state_out->sessions_freeze_ns = 0;
 }
 
+/* Run every freeze callback; the first error stops them. */
+static int luo_state_freeze_subsystems(void)
+{
+	struct liveupdate_subsystem *s;
+	int err;
+
+	lockdep_assert_held(&luo_state_lock);
+	list_for_each_entry(s, &luo_subsystems, list) {
+		if (!s->ops->freeze)
+			continue;
+		err = s->ops->freeze(s, &s->private_data);
+		if (err) {
+			pr_warn("subsystem %s failed to freeze: %pe\n",
+				s->name, ERR_PTR(err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 /**
  * luo_state_freeze() - Take the FREEZE event on the kexec reboot path.
  *
@@ -221,7 +252,6 @@ static void luo_state_clear(void)
  */
 int luo_state_freeze(void)
 {
-	struct liveupdate_subsystem *s;
 	u64 start = ktime_get_ns();
 	int err;
 
@@ -229,31 +259,17 @@ int luo_state_freeze(void)
 	if (luo_state != LIVEUPDATE_STATE_PREPARED)
 		return 0;
 
-	if (!luo_state_out) {
-		pr_warn("no outgoing state, refusing the live update\n");
-		err = -ENOMEM;
-		goto cancel;
+	err = luo_state_freeze_subsystems();
+	if (err) {
+		luo_state_cancel_all();
+		luo_state_set(LIVEUPDATE_STATE_NORMAL);
+		return err;
 	}
-
-	list_for_each_entry(s, &luo_subsystems, list) {
-		if (!s->ops->freeze)
-			continue;
-		err = s->ops->freeze(s, &s->private_data);
-		if (err) {
-			pr_warn("subsystem %s failed to freeze: %pe\n",
-				s->name, ERR_PTR(err));
-			goto cancel;
-		}
-	}
+	/* PREPARE is refused without luo_state_out: PREPARED implies it. */
 	luo_state_serialize();
 	luo_state_out->freeze_ns = ktime_get_ns() - start;
 	luo_state_set(LIVEUPDATE_STATE_FROZEN);
 	return 0;
-
-cancel:
-	luo_state_cancel_all();
-	luo_state_set(LIVEUPDATE_STATE_NORMAL);
-	return err;
 }
 
 /**
@@ -344,16 +360,28 @@ EXPORT_SYMBOL_GPL(liveupdate_register_subsystem);
  * @s: A subsystem registered with liveupdate_register_subsystem().
  *
  * Context: Process context.
- * Return: 0 on success, -EBUSY while a live update is under way.
+ * Return: 0 on success, -EBUSY while a live update is under way, -ENOENT if
+ * @s is not registered (a second unregister).
  */
 int liveupdate_unregister_subsystem(struct liveupdate_subsystem *s)
 {
+	struct liveupdate_subsystem *t;
+
 	guard(mutex)(&luo_state_lock);
 	if (luo_state_under_way())
 		return -EBUSY;
-	list_del_init(&s->list);
-	luo_nr_subsystems--;
-	return 0;
+	/*
+	 * Look @s up rather than trust its links: a second unregister must
+	 * not take another subsystem's place in the count.
+	 */
+	list_for_each_entry(t, &luo_subsystems, list) {
+		if (t == s) {
+			list_del_init(&s->list);
+			luo_nr_subsystems--;
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 EXPORT_SYMBOL_GPL(liveupdate_unregister_subsystem);
 
@@ -521,6 +549,7 @@ static int __init luo_state_late_init(void)
 	if (IS_ERR(luo_state_out)) {
 		err = PTR_ERR(luo_state_out);
 		luo_state_out = NULL;
+		luo_state_out_err = err;
 		pr_err("cannot preserve the outgoing state: %pe\n", ERR_PTR(err));
 	} else {
 		strscpy(luo_state_out->compatible, LUO_STATE_COMPATIBLE,
@@ -532,12 +561,16 @@ static int __init luo_state_late_init(void)
 			       LUO_STATE_KHO_NAME, ERR_PTR(err));
 			kho_unpreserve_free(luo_state_out);
 			luo_state_out = NULL;
+			luo_state_out_err = err;
 		}
 	}
 
 	kobj = kobject_create_and_add("liveupdate", kernel_kobj);
 	if (!kobj)
 		return -ENOMEM;
-	return sysfs_create_group(kobj, &luo_state_group);
+	err = sysfs_create_group(kobj, &luo_state_group);
+	if (err)
+		kobject_put(kobj);
+	return err;
 }
 late_initcall(luo_state_late_init);

@@ -12,8 +12,10 @@
  *                 "freeze", "cancel", "finish:data" or "finish:none");
  *                 write anything to clear it;
  * - register:     write "new" to register (and unregister again) another
- *                 subsystem, or "dup" to register one under this one's name;
- *                 read the errno it returned.
+ *                 subsystem, "dup" to register one under this one's name, or
+ *                 "twice" to register another and unregister it twice; read
+ *                 the errno of the registration or, for "twice", of the
+ *                 second unregister.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -144,7 +146,7 @@ static ssize_t luo_test_register_write(struct file *file,
 
 	if (copy_from_user(cmd, buf, min(count, sizeof(cmd) - 1)))
 		return -EFAULT;
-	if (!strncmp(cmd, "new", 3))
+	if (!strncmp(cmd, "new", 3) || !strncmp(cmd, "twice", 5))
 		s = &luo_test_probe;
 	else if (!strncmp(cmd, "dup", 3))
 		s = &luo_test_dup;
@@ -153,7 +155,9 @@ static ssize_t luo_test_register_write(struct file *file,
 
 	err = liveupdate_register_subsystem(s);
 	if (!err)
-		liveupdate_unregister_subsystem(s);
+		err = liveupdate_unregister_subsystem(s);
+	if (!err && !strncmp(cmd, "twice", 5))
+		err = liveupdate_unregister_subsystem(s);
 	WRITE_ONCE(luo_test_register_err, err);
 	return count;
 }

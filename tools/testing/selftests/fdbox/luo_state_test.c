@@ -276,6 +276,9 @@ TEST_F(luo, registration)
 	ASSERT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(self->fd));
 	EXPECT_EQ(0, luo_test_register("new"));
 	EXPECT_EQ(-EEXIST, luo_test_register("dup"));
+	/* A second unregister is refused and leaves the count alone. */
+	EXPECT_EQ(-ENOENT, luo_test_register("twice"));
+	EXPECT_EQ(0, luo_test_register("new"));
 
 	/* Not while a live update is under way. */
 	ASSERT_EQ(0, luo_set_event(self->fd, LIVEUPDATE_PREPARE));

@@ -93,7 +93,9 @@ static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 	const char *state = "unsealed";
 
 	guard(mutex)(&box->lock);
-	if (box->incoming)
+	if (box->deleted)
+		state = "deleted";
+	else if (box->incoming)
 		state = "incoming";
 	else if (box->carried)
 		state = "carried";
@@ -479,7 +481,7 @@ static int fdbox_put_fd(struct file *filp, void *argp,
 		else
 			err = fdbox_entry_insert(box, entry);
 		if (!err)
-			entry->file = no_free_ptr(file);
+			entry->file = get_file(file);
 	}
 	if (err) {
 		fdbox_free_entry(entry);
@@ -488,9 +490,12 @@ static int fdbox_put_fd(struct file *filp, void *argp,
 
 	/*
 	 * The box holds the file now: take it out of the caller's table, as
-	 * close(2) would.
+	 * close(2) would, unless another thread closed the descriptor
+	 * meanwhile and it refers to another file; that one stays. Our own
+	 * reference keeps @file from being freed, and its address reused by
+	 * that other file, until then.
 	 */
-	close_fd(arg->fd);
+	close_fd_file(arg->fd, file);
 	return 0;
 }
 
@@ -689,27 +694,16 @@ static const struct file_operations fdbox_box_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 };
 
-/**
- * fdbox_box_add() - Create an empty, unsealed box and its device.
- * @name: A valid box name.
- *
- * Context: Takes fdbox_lock.
- * Return: the box, or an ERR_PTR(): -EEXIST if the name is taken, -ENOSPC
- * if FDBOX_MAX_BOXES exist, -ENOMEM.
+/*
+ * A new box called @name with device minor @minor, its device added; the
+ * minor is the box's from then on, and freed with it, also on failure.
  */
-struct fdbox *fdbox_box_add(const char *name)
+static struct fdbox *fdbox_box_new(const char *name, int minor)
 {
 	struct fdbox *box;
-	int minor, err;
+	int err;
 
-	guard(mutex)(&fdbox_lock);
-	if (fdbox_find_box(name))
-		return ERR_PTR(-EEXIST);
-
-	minor = ida_alloc_max(&fdbox_minors, FDBOX_MAX_BOXES - 1, GFP_KERNEL);
-	if (minor < 0)
-		return ERR_PTR(minor);
-
+	lockdep_assert_held(&fdbox_lock);
 	box = kzalloc_obj(*box);
 	if (!box || rhashtable_init(&box->names, &fdbox_entry_params)) {
 		kfree(box);
@@ -733,9 +727,6 @@ struct fdbox *fdbox_box_add(const char *name)
 	err = cdev_device_add(&box->cdev, &box->dev);
 	if (err)
 		goto err_put;
-
-	rb_add(&box->node, &fdbox_boxes, fdbox_box_less);
-	fdbox_nr_boxes++;
 	return box;
 
 err_put:
@@ -744,34 +735,78 @@ err_put:
 }
 
 /**
- * fdbox_box_remove() - Remove a box, releasing its entries.
- * @box:    The box.
- * @sealed: Remove it even if it is sealed (a box dropped after a live
- *          update); otherwise a sealed box is -EBUSY.
+ * fdbox_box_add() - Create an empty, unsealed box and its device.
+ * @name: A valid box name.
  *
- * Fds still open on the box's device see -ENODEV from then on.
+ * Context: Takes fdbox_lock.
+ * Return: the box, or an ERR_PTR(): -EEXIST if the name is taken, -ENOSPC
+ * if FDBOX_MAX_BOXES exist, -ENOMEM.
+ */
+struct fdbox *fdbox_box_add(const char *name)
+{
+	struct fdbox *box;
+	int minor;
+
+	guard(mutex)(&fdbox_lock);
+	if (fdbox_find_box(name))
+		return ERR_PTR(-EEXIST);
+
+	minor = ida_alloc_max(&fdbox_minors, FDBOX_MAX_BOXES - 1, GFP_KERNEL);
+	if (minor < 0)
+		return ERR_PTR(minor);
+
+	box = fdbox_box_new(name, minor);
+	if (IS_ERR(box))
+		return box;
+	rb_add(&box->node, &fdbox_boxes, fdbox_box_less);
+	fdbox_nr_boxes++;
+	return box;
+}
+
+/**
+ * fdbox_box_kill() - Release a box's entries and mark it deleted.
+ * @box: The box.
+ *
+ * Fds still open on the box's device see -ENODEV from then on; the box
+ * stays in the tree until fdbox_box_unlink().
+ *
+ * Context: @box->lock held.
+ */
+void fdbox_box_kill(struct fdbox *box)
+{
+	lockdep_assert_held(&box->lock);
+	box->deleted = true;
+	rhashtable_free_and_destroy(&box->names, fdbox_free_entry_fn, NULL);
+	INIT_LIST_HEAD(&box->entries);
+	box->nr_entries = 0;
+}
+
+/**
+ * fdbox_box_unlink() - Take a killed box out of the tree and remove its
+ * device.
+ * @box: A box that fdbox_box_kill() released.
  *
  * Context: fdbox_lock held, @box->lock not held.
- * Return: 0, or -EBUSY.
  */
-int fdbox_box_remove(struct fdbox *box, bool sealed)
+void fdbox_box_unlink(struct fdbox *box)
 {
 	lockdep_assert_held(&fdbox_lock);
-
-	scoped_guard(mutex, &box->lock) {
-		if (box->sealed && !sealed)
-			return -EBUSY;
-		box->deleted = true;
-		rhashtable_free_and_destroy(&box->names, fdbox_free_entry_fn,
-					    NULL);
-		INIT_LIST_HEAD(&box->entries);
-		box->nr_entries = 0;
-	}
-
 	rb_erase(&box->node, &fdbox_boxes);
 	fdbox_nr_boxes--;
 	cdev_device_del(&box->cdev, &box->dev);
 	put_device(&box->dev);
+}
+
+/* DELETE: a box that is not sealed goes, with its entries. */
+static int fdbox_box_remove(struct fdbox *box)
+{
+	lockdep_assert_held(&fdbox_lock);
+	scoped_guard(mutex, &box->lock) {
+		if (box->sealed)
+			return -EBUSY;
+		fdbox_box_kill(box);
+	}
+	fdbox_box_unlink(box);
 	return 0;
 }
 
@@ -807,7 +842,7 @@ static int fdbox_delete_box(struct file *filp, void *argp,
 	box = fdbox_find_box(arg->name);
 	if (!box)
 		return -ENOENT;
-	return fdbox_box_remove(box, false);
+	return fdbox_box_remove(box);
 }
 
 /* A box's flags, as FDBOX_LIST_BOXES reports them. */
@@ -902,7 +937,8 @@ static struct miscdevice fdbox_misc = {
  * accepts a file owns it while it is in a box.
  *
  * Context: Process context; takes a sleeping lock.
- * Return: 0 on success, -EINVAL if the handler is incomplete, -EEXIST if a
+ * Return: 0 on success, -EINVAL if the handler is incomplete or its name
+ * is empty or does not fit FDBOX_TYPE_LEN (with its NUL), -EEXIST if a
  * handler of the same name is registered.
  */
 int fdbox_register_handler(struct fdbox_file_handler *handler)
@@ -910,6 +946,14 @@ int fdbox_register_handler(struct fdbox_file_handler *handler)
 	struct fdbox_file_handler *h;
 
 	if (!handler->name || !handler->ops || !handler->ops->can_box)
+		return -EINVAL;
+	/*
+	 * The name is the entry type that listings report and that a live
+	 * update carries: the next kernel skips an entry whose type does not
+	 * fit FDBOX_TYPE_LEN, and its file with it.
+	 */
+	if (!handler->name[0] ||
+	    strnlen(handler->name, FDBOX_TYPE_LEN) >= FDBOX_TYPE_LEN)
 		return -EINVAL;
 
 	guard(rwsem_write)(&fdbox_handlers_rwsem);

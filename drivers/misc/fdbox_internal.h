@@ -86,7 +86,8 @@ extern struct rb_root fdbox_boxes;
 int fdbox_check_name(const u8 *name);
 int fdbox_check_box_name(const u8 *name);
 struct fdbox *fdbox_box_add(const char *name);
-int fdbox_box_remove(struct fdbox *box, bool sealed);
+void fdbox_box_kill(struct fdbox *box);
+void fdbox_box_unlink(struct fdbox *box);
 struct fdbox_entry *fdbox_entry_alloc(const char *name);
 int fdbox_entry_insert(struct fdbox *box, struct fdbox_entry *entry);
 void fdbox_entry_erase(struct fdbox *box, struct fdbox_entry *entry);
@@ -112,12 +113,17 @@ struct fdbox_kho_header;
 #if IS_ENABLED(CONFIG_FDBOX_LUO_TEST)
 void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize);
 void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr);
+void fdbox_luo_test_finish_delay(void);
 #else
 static inline void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 {
 }
 
 static inline void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr)
+{
+}
+
+static inline void fdbox_luo_test_finish_delay(void)
 {
 }
 #endif

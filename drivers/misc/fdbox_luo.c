@@ -22,6 +22,12 @@
  *   cannot be restored is reported and dropped, and UNSEAL fails with the box
  *   still sealed. FINISH drops the boxes that were never unsealed and
  *   releases their files' memory, with one log line each.
+ * - An incoming entry is retrieved at most once: a retrieve its handler
+ *   attempted, or a finish, consumed its data, and the LUO API refuses a
+ *   second one. Only an entry whose LUO handler is not registered (yet)
+ *   waits for another UNSEAL. FINISH releases a box's waiting entries and
+ *   kills the box in one hold of the box lock, so that an UNSEAL racing it
+ *   finds either the box as it came or a deleted one (-ENODEV).
  *
  * The device tree is compatible "fdbox-v1"::
  *
@@ -127,43 +133,60 @@ static void fdbox_uncarry_all(void)
 	}
 }
 
-static int fdbox_luo_prepare(struct liveupdate_subsystem *s, u64 *data)
+/*
+ * Preserve the files of every sealed box that was not carried in, adding
+ * to *@size what they take in the tree; on failure, some may stay carried.
+ */
+static int fdbox_carry_sealed(size_t *size)
 {
-	size_t size = sizeof(struct fdbox_kho_header) + FDBOX_FDT_BASE;
-	struct fdbox_kho_header *out;
 	struct fdbox *box;
-	int err = 0;
+	int err;
 
-	guard(mutex)(&fdbox_lock);
+	lockdep_assert_held(&fdbox_lock);
 	fdbox_for_each_box(box) {
 		guard(mutex)(&box->lock);
 		if (!box->sealed || box->incoming)
 			continue;
 		err = fdbox_preserve_box(box);
 		if (err)
-			break;
-		size += FDBOX_FDT_BOX + (size_t)box->nr_entries * FDBOX_FDT_ENTRY;
+			return err;
+		*size += FDBOX_FDT_BOX + (size_t)box->nr_entries * FDBOX_FDT_ENTRY;
 	}
-	if (err)
-		goto err_uncarry;
+	return 0;
+}
 
+/* The subtree FREEZE writes into, so that the blackout allocates nothing. */
+static int fdbox_add_out(size_t size)
+{
+	struct fdbox_kho_header *out;
+	int err;
+
+	lockdep_assert_held(&fdbox_lock);
 	size = round_up(size, PAGE_SIZE);
 	out = kho_alloc_preserve(size);
-	if (IS_ERR(out)) {
-		err = PTR_ERR(out);
-		goto err_uncarry;
-	}
+	if (IS_ERR(out))
+		return PTR_ERR(out);
 	err = kho_add_subtree(FDBOX_KHO_NAME, out, size);
 	if (err) {
 		kho_unpreserve_free(out);
-		goto err_uncarry;
+		return err;
 	}
 	fdbox_out = out;
 	fdbox_out_size = size;
 	return 0;
+}
 
-err_uncarry:
-	fdbox_uncarry_all();
+static int fdbox_luo_prepare(struct liveupdate_subsystem *s, u64 *data)
+{
+	size_t size = sizeof(struct fdbox_kho_header) + FDBOX_FDT_BASE;
+	int err;
+
+	guard(mutex)(&fdbox_lock);
+	err = fdbox_carry_sealed(&size);
+	if (!err)
+		err = fdbox_add_out(size);
+	if (err)
+		fdbox_uncarry_all();
 	return err;
 }
 
@@ -306,7 +329,11 @@ static void fdbox_luo_cancel(struct liveupdate_subsystem *s, u64 data)
 	fdbox_uncarry_all();
 }
 
-/* Release what an incoming box still holds; false if it is not incoming. */
+/*
+ * Release what an incoming box still holds, and kill it, in one hold of
+ * its lock: an UNSEAL waiting for the lock must find the box gone, not
+ * entries whose data was just released. False if it is not incoming.
+ */
 static bool fdbox_release_incoming(struct fdbox *box, unsigned int *released)
 {
 	struct fdbox_entry *entry;
@@ -327,6 +354,7 @@ static bool fdbox_release_incoming(struct fdbox *box, unsigned int *released)
 		else
 			(*released)++;
 	}
+	fdbox_box_kill(box);
 	return true;
 }
 
@@ -344,7 +372,8 @@ static void fdbox_luo_finish(struct liveupdate_subsystem *s, u64 data)
 			continue;
 		pr_info("box %s was not unsealed before FINISH: removed, %u file(s) released\n",
 			dev_name(&box->dev), released);
-		fdbox_box_remove(box, true);
+		fdbox_luo_test_finish_delay();
+		fdbox_box_unlink(box);
 	}
 }
 
@@ -365,11 +394,13 @@ static struct liveupdate_subsystem fdbox_subsystem = {
  * @box: A sealed box that came from the previous kernel.
  *
  * Called by UNSEAL. Entries restored stay restored if a later one fails; an
- * entry whose file cannot be restored is dropped, unless its LUO handler is
- * not registered (yet), in which case it is kept for another try.
+ * entry whose file cannot be restored is dropped, since its handler
+ * consumed its data, unless its LUO handler is not registered (yet), in
+ * which case it is kept for another try.
  *
  * Context: @box->lock held.
- * Return: 0 when every file is back, or the first error.
+ * Return: 0 when every file is back; -ENOENT if an entry's LUO handler is
+ * not registered; or the error of the handler that could not restore one.
  */
 int fdbox_luo_restore(struct fdbox *box)
 {
@@ -382,10 +413,15 @@ int fdbox_luo_restore(struct fdbox *box)
 			continue;
 
 		err = liveupdate_file_retrieve(entry->luo_compat, &entry->luo);
-		if (err == -ENOENT) {
-			dev_warn(&box->dev, "entry %s: no LUO handler %s\n",
-				 entry->name, entry->luo_compat);
-			return err;
+		if (err && !entry->luo.retrieve_status) {
+			/*
+			 * No handler: nothing consumed, the entry waits. A
+			 * delegate may retry UNSEAL at will: no log flood.
+			 */
+			dev_warn_ratelimited(&box->dev,
+					     "entry %s: no LUO handler %s\n",
+					     entry->name, entry->luo_compat);
+			return -ENOENT;
 		}
 		if (err) {
 			dev_warn(&box->dev, "cannot restore entry %s: %pe; dropped\n",
@@ -396,7 +432,10 @@ int fdbox_luo_restore(struct fdbox *box)
 			return err;
 		}
 		entry->file = entry->luo.file;
-		liveupdate_file_finish(entry->luo_compat, &entry->luo);
+		err = liveupdate_file_finish(entry->luo_compat, &entry->luo);
+		if (err)
+			dev_warn(&box->dev, "entry %s: cannot finish: %pe\n",
+				 entry->name, ERR_PTR(err));
 	}
 	box->incoming = false;
 	return 0;

@@ -20,12 +20,16 @@
  * The tree damages come before the checksum, so that they reach the checks
  * of the parser; "truncate" recomputes the checksum for the same reason.
  * "clear" empties the list; reading it shows the list.
+ *
+ * /sys/kernel/debug/fdbox/finish_delay_ms makes FINISH wait that long after
+ * each box it drops, for the tests of UNSEAL racing FINISH.
  */
 
 #define pr_fmt(fmt) "fdbox: " fmt
 
 #include <linux/cleanup.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/kho/abi/fdbox.h>
 #include <linux/libfdt.h>
@@ -299,11 +303,32 @@ static const struct file_operations damage_fops = {
 	.write = damage_write,
 };
 
+/*
+ * Milliseconds FINISH waits after it dropped each box nobody unsealed: a
+ * window as long as that in which UNSEALs racing FINISH run, so that a
+ * test can show that they find the box dropped whole.
+ */
+static u32 finish_delay_ms;
+
+/**
+ * fdbox_luo_test_finish_delay() - Wait, in FINISH, after a box was dropped.
+ *
+ * Context: fdbox_lock held, no box lock.
+ */
+void fdbox_luo_test_finish_delay(void)
+{
+	u32 ms = READ_ONCE(finish_delay_ms);
+
+	if (ms)
+		msleep(ms);
+}
+
 static int __init fdbox_luo_test_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("fdbox", NULL);
 
 	debugfs_create_file("damage", 0600, dir, NULL, &damage_fops);
+	debugfs_create_u32("finish_delay_ms", 0600, dir, &finish_delay_ms);
 	return 0;
 }
 late_initcall(fdbox_luo_test_init);

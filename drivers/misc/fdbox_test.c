@@ -10,16 +10,24 @@
  *   'u', before writing anything.
  *
  * It registers before the memfd handler so that it sees these files first.
+ *
+ * /sys/kernel/debug/fdbox_test/register takes a handler name: a handler of
+ * that name is registered and unregistered again, and reading the file
+ * gives the errno of the registration.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cleanup.h>
 #include <linux/dcache.h>
+#include <linux/debugfs.h>
 #include <linux/fdbox.h>
 #include <linux/fs.h>
 #include <linux/init.h>
+#include <linux/mutex.h>
 #include <linux/shmem_fs.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 
 #define FDBOX_TEST_PREFIX	"memfd:fdbox-test"
 
@@ -74,6 +82,67 @@ static struct fdbox_file_handler fdbox_test_handler = {
 	.owner = THIS_MODULE,
 };
 
+/* Longer than any name a handler may have, to try those too. */
+static char fdbox_probe_name[FDBOX_TYPE_LEN + 16];
+static int fdbox_probe_err;
+
+/* Registered only to be unregistered again: it owns no file. */
+static bool fdbox_probe_can_box(const struct fdbox_file_handler *handler,
+				struct file *file)
+{
+	return false;
+}
+
+static const struct fdbox_file_ops fdbox_probe_ops = {
+	.can_box = fdbox_probe_can_box,
+};
+
+static struct fdbox_file_handler fdbox_probe_handler = {
+	.name = fdbox_probe_name,
+	.ops = &fdbox_probe_ops,
+	.owner = THIS_MODULE,
+};
+
+static DEFINE_MUTEX(fdbox_probe_lock);
+
+static ssize_t fdbox_probe_read(struct file *file, char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	char out[16];
+	int len;
+
+	len = scnprintf(out, sizeof(out), "%d\n", READ_ONCE(fdbox_probe_err));
+	return simple_read_from_buffer(buf, count, ppos, out, len);
+}
+
+static ssize_t fdbox_probe_write(struct file *file, const char __user *buf,
+				 size_t count, loff_t *ppos)
+{
+	int err;
+
+	if (count >= sizeof(fdbox_probe_name))
+		return -EINVAL;
+	guard(mutex)(&fdbox_probe_lock);
+	memset(fdbox_probe_name, 0, sizeof(fdbox_probe_name));
+	if (copy_from_user(fdbox_probe_name, buf, count))
+		return -EFAULT;
+	/* What echo(1) writes. */
+	if (count && fdbox_probe_name[count - 1] == '\n')
+		fdbox_probe_name[count - 1] = '\0';
+	err = fdbox_register_handler(&fdbox_probe_handler);
+	if (!err)
+		fdbox_unregister_handler(&fdbox_probe_handler);
+	WRITE_ONCE(fdbox_probe_err, err);
+	return count;
+}
+
+static const struct file_operations fdbox_probe_fops = {
+	.owner = THIS_MODULE,
+	.read = fdbox_probe_read,
+	.write = fdbox_probe_write,
+	.llseek = default_llseek,
+};
+
 /* Registers before fdbox_init() registers the memfd handler. */
 static int __init fdbox_test_init(void)
 {
@@ -84,3 +153,12 @@ static int __init fdbox_test_init(void)
 	return err;
 }
 subsys_initcall(fdbox_test_init);
+
+static int __init fdbox_test_debugfs_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("fdbox_test", NULL);
+
+	debugfs_create_file("register", 0600, dir, NULL, &fdbox_probe_fops);
+	return 0;
+}
+late_initcall(fdbox_test_debugfs_init);

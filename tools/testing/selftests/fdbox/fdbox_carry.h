@@ -247,6 +247,19 @@ static inline int vm_stages(void)
 	return s ? atoi(s) : 1;
 }
 
+/*
+ * Boxes whose UNSEAL races FINISH in the next stage, CARRY_RACE_ENTRIES
+ * pages each: "carry-race-NN", entry "rN" of box b holding the pattern of
+ * carry_race_seed(b, N).
+ */
+#define CARRY_RACE_BOXES	24
+#define CARRY_RACE_ENTRIES	4
+
+static inline unsigned int carry_race_seed(int box, int entry)
+{
+	return 5000 + box * CARRY_RACE_ENTRIES + entry;
+}
+
 /* The carry tests use stages 1 to 3; later ones belong to other tests. */
 #define CARRY_MAX_STAGES	3
 

@@ -189,6 +189,36 @@ TEST(unclaimed)
 	close(ctl);
 }
 
+/*
+ * Sealed boxes of a few pages each, for the next stage to UNSEAL while
+ * FINISH drops the incoming boxes nobody unsealed.
+ */
+TEST(race)
+{
+	char box_name[32], name[16];
+	int ctl, box, fd, b, e;
+
+	if (last_stage())
+		SKIP(return, "no live update follows this stage");
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	for (b = 0; b < CARRY_RACE_BOXES; b++) {
+		snprintf(box_name, sizeof(box_name), "carry-race-%02d", b);
+		box = box_new(ctl, box_name);
+		ASSERT_GE(box, 0);
+		for (e = 0; e < CARRY_RACE_ENTRIES; e++) {
+			snprintf(name, sizeof(name), "r%d", e);
+			fd = memfd_pattern(name, 4096, carry_race_seed(b, e));
+			ASSERT_GE(fd, 0);
+			ASSERT_EQ(0, fdbox_put(box, fd, name));
+		}
+		ASSERT_EQ(0, fdbox_seal(box));
+		close(box);
+		manifest_add("race %s\n", box_name);
+	}
+	close(ctl);
+}
+
 /* What an operator types: fdboxctl create, put, seal. */
 TEST(fdboxctl)
 {

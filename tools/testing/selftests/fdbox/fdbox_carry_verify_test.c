@@ -11,6 +11,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -258,12 +261,108 @@ TEST(fdboxctl)
 	EXPECT_EQ(0, CARRY_CTL(out, "delete", "carry-ctl"));
 }
 
-/* Runs last: FINISH drops the box nobody unsealed and frees its memory. */
+/*
+ * FINISH walks the boxes in name order and, with the damage knob's
+ * finish_delay_ms, waits that long after each one it dropped. Two threads
+ * UNSEAL each race box once, from @go on, in reverse order and faster
+ * than FINISH (one box every RACE_STEP_US), so that they cross FINISH's
+ * path and one of their UNSEALs lands in the wait of the box FINISH is on:
+ * that box must be gone, whole. The answer is 0 (unsealed here), -EINVAL
+ * (unsealed by the other thread) or -ENODEV (dropped by FINISH);
+ * race_check() judges it.
+ */
+#define FINISH_DELAY_KNOB	"/sys/kernel/debug/fdbox/finish_delay_ms"
+#define FINISH_DELAY_MS		"20"
+#define RACE_STEP_US		10000
+
+struct racer {
+	pthread_t thread;
+	atomic_int *go;
+	unsigned int offset_us;
+	int fd[CARRY_RACE_BOXES];
+	int result[CARRY_RACE_BOXES];
+};
+
+static void *race_unseal(void *arg)
+{
+	struct racer *r = arg;
+	int b;
+
+	while (!atomic_load(r->go))
+		;
+	usleep(r->offset_us);
+	for (b = CARRY_RACE_BOXES - 1; b >= 0; b--) {
+		r->result[b] = fdbox_unseal(r->fd[b]);
+		usleep(RACE_STEP_US);
+	}
+	return NULL;
+}
+
+/* Write @val to the debugfs file @path; 0 or a negative errno. */
+static int knob_set(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -EIO;
+}
+
+/*
+ * What came of race box @b, which two racers UNSEALed while FINISH ran:
+ * either unsealed, by one racer, whole; or gone, for both. Returns 1 if it
+ * was unsealed, 0 if FINISH dropped it.
+ */
+static int race_check(struct __test_metadata *_metadata, int ctl, int b,
+		      const int *r0, const int *r1)
+{
+	char box_name[32], name[16];
+	int box, fd, e;
+
+	snprintf(box_name, sizeof(box_name), "carry-race-%02d", b);
+	if (r0[b] == -ENODEV && r1[b] == -ENODEV) {
+		EXPECT_FALSE(fdbox_box_exists(box_name)) TH_LOG("%s", box_name);
+		return 0;
+	}
+	/* One racer unsealed it; the other found it unsealed. */
+	EXPECT_TRUE((!r0[b] && r1[b] == -EINVAL) ||
+		    (r0[b] == -EINVAL && !r1[b]))
+		TH_LOG("%s: UNSEAL gave %d and %d", box_name, r0[b], r1[b]);
+	box = fdbox_open_box(box_name);
+	EXPECT_GE(box, 0) TH_LOG("%s", box_name);
+	if (box < 0)
+		return 1;
+	for (e = 0; e < CARRY_RACE_ENTRIES; e++) {
+		snprintf(name, sizeof(name), "r%d", e);
+		fd = fdbox_get(box, name);
+		EXPECT_GE(fd, 0) TH_LOG("%s %s", box_name, name);
+		if (fd < 0)
+			continue;
+		EXPECT_EQ(0, memfd_check_pattern(fd, 4096, carry_race_seed(b, e)))
+			TH_LOG("%s %s", box_name, name);
+		close(fd);
+	}
+	close(box);
+	EXPECT_EQ(0, fdbox_delete(ctl, box_name)) TH_LOG("%s", box_name);
+	return 1;
+}
+
+/*
+ * Runs last: FINISH, while two threads UNSEAL the race boxes. FINISH drops
+ * the box nobody unsealed and frees its memory; each race box is either
+ * unsealed whole or dropped, never half restored from released data.
+ */
 TEST(finish_releases_unclaimed)
 {
 	long before, after, bytes = 0;
+	struct racer racer[2] = { };
 	const char *box = NULL;
-	int luo, i;
+	char box_name[32];
+	int luo, ctl, i, b, unsealed = 0;
+	atomic_int go = 0;
 
 	if (!carry_verifies())
 		SKIP(return, "no carry live update before this stage");
@@ -280,13 +379,46 @@ TEST(finish_releases_unclaimed)
 	ASSERT_NE(NULL, box);
 	ASSERT_TRUE(fdbox_box_exists(box));
 
+	for (i = 0; i < 2; i++) {
+		racer[i].go = &go;
+		racer[i].offset_us = i * RACE_STEP_US / 2;
+		for (b = 0; b < CARRY_RACE_BOXES; b++) {
+			snprintf(box_name, sizeof(box_name), "carry-race-%02d", b);
+			racer[i].fd[b] = fdbox_open_box(box_name);
+			ASSERT_GE(racer[i].fd[b], 0) TH_LOG("%s", box_name);
+		}
+		ASSERT_EQ(0, pthread_create(&racer[i].thread, NULL,
+					    race_unseal, &racer[i]));
+	}
+
+	/* Without the knob the UNSEALs still race FINISH, in a narrower window. */
+	if (knob_set(FINISH_DELAY_KNOB, FINISH_DELAY_MS))
+		ASSERT_TRUE(fdbox_may_skip("CONFIG_FDBOX_LUO_TEST"))
+			TH_LOG("no %s", FINISH_DELAY_KNOB);
+
 	luo = luo_open();
 	ASSERT_GE(luo, 0);
 	before = meminfo_kb("MemFree");
+	atomic_store(&go, 1);
 	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_FINISH));
 	after = meminfo_kb("MemFree");
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_join(racer[i].thread, NULL));
+	knob_set(FINISH_DELAY_KNOB, "0");
 	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
 	EXPECT_FALSE(fdbox_box_exists(box));
+
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	for (b = 0; b < CARRY_RACE_BOXES; b++) {
+		unsealed += race_check(_metadata, ctl, b, racer[0].result,
+				       racer[1].result);
+		close(racer[0].fd[b]);
+		close(racer[1].fd[b]);
+	}
+	close(ctl);
+	ksft_print_msg("race: %d of %d boxes unsealed before FINISH dropped the others\n",
+		       unsealed, CARRY_RACE_BOXES);
 	/*
 	 * The unclaimed file's pages were preserved memory, outside any file
 	 * and not free, until FINISH released them. Allow 16 MiB: freed pages

@@ -50,7 +50,8 @@ static bool set_has(char set[][FDBOX_NAME_LEN], int n, const char *name)
 
 /*
  * The boxes the carry tests sent through the same live update, from their
- * manifest: the box lines marked carried, the unclaimed box, fdboxctl's.
+ * manifest: the box lines marked carried, the unclaimed box, the race
+ * boxes, fdboxctl's.
  */
 static void carry_boxes(char set[][FDBOX_NAME_LEN], int *n)
 {
@@ -61,6 +62,7 @@ static void carry_boxes(char set[][FDBOX_NAME_LEN], int *n)
 		if ((sscanf(line, "box %255s %15s", box, state) == 2 &&
 		     !strcmp(state, "carried")) ||
 		    sscanf(line, "unclaimed %255s", box) == 1 ||
+		    sscanf(line, "race %255s", box) == 1 ||
 		    sscanf(line, "ctl %255s", box) == 1)
 			set_add(set, n, box);
 	}

@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -956,6 +958,142 @@ TEST_F(fdbox, seal_rollback)
 	close(pa);
 	close(pb);
 	close(pc);
+}
+
+#define RACE_ROUNDS	2000
+
+/*
+ * The other thread of put_races_close: in each round, after a delay that
+ * sweeps the window of the PUT, it closes the PUT's descriptor and opens
+ * another memfd, which takes the same number.
+ */
+struct put_racer {
+	atomic_int round;	/* the round to run, -1 to stop */
+	atomic_int done;	/* the last round run */
+	int fd;			/* in: the PUT's descriptor */
+	int victim;		/* out: the memfd opened in its place */
+};
+
+static void *put_race_closer(void *arg)
+{
+	struct put_racer *r = arg;
+	unsigned int spin;
+	int round = 0;
+
+	for (;;) {
+		/* Wait for the next round, or the end. */
+		while (atomic_load(&r->round) == round)
+			;
+		round = atomic_load(&r->round);
+		if (round < 0)
+			return NULL;
+		/* The fence keeps the compiler from dropping the loop. */
+		for (spin = 0; spin < (unsigned int)(round % 64) * 16; spin++)
+			atomic_signal_fence(memory_order_seq_cst);
+		close(r->fd);
+		r->victim = memfd_create("victim", 0);
+		if (r->victim >= 0 && pwrite(r->victim, "V", 1, 0) != 1) {
+			close(r->victim);
+			r->victim = -1;
+		}
+		atomic_store(&r->done, round);
+	}
+}
+
+#define PROBE_KNOB	"/sys/kernel/debug/fdbox_test/register"
+
+/* Register and unregister a handler called @name; its errno, or -EIO. */
+static int probe_register(const char *name)
+{
+	char out[16] = "";
+	ssize_t n;
+	int fd;
+
+	fd = open(PROBE_KNOB, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -EIO;
+	n = write(fd, name, strlen(name));
+	if (n == (ssize_t)strlen(name))
+		n = pread(fd, out, sizeof(out) - 1, 0);
+	close(fd);
+	return n > 0 ? atoi(out) : -EIO;
+}
+
+/*
+ * A handler's name is the type listings report, in FDBOX_TYPE_LEN bytes
+ * with the NUL: a longer one is refused at registration, not at FREEZE.
+ */
+TEST(handler_name_length)
+{
+	char name[FDBOX_TYPE_LEN + 1];
+
+	if (access(PROBE_KNOB, W_OK)) {
+		ASSERT_TRUE(fdbox_may_skip("CONFIG_FDBOX_TEST") ||
+			    fdbox_may_skip("CONFIG_DEBUG_FS"))
+			TH_LOG("no %s", PROBE_KNOB);
+		SKIP(return, "no %s", PROBE_KNOB);
+	}
+	memset(name, 'h', sizeof(name));
+	name[FDBOX_TYPE_LEN - 1] = '\0';
+	EXPECT_EQ(0, probe_register(name));
+	name[FDBOX_TYPE_LEN - 1] = 'h';
+	name[FDBOX_TYPE_LEN] = '\0';
+	EXPECT_EQ(-EINVAL, probe_register(name));
+	/* Taken names stay refused. */
+	EXPECT_EQ(-EEXIST, probe_register("memfd"));
+}
+
+/*
+ * PUT_FD closes the descriptor it boxed the file of; a thread that closes
+ * that descriptor meanwhile and opens another file on the same number must
+ * find that other file open afterwards, whichever of the two PUT boxed.
+ */
+TEST_F_TIMEOUT(fdbox, put_races_close, 300)
+{
+	struct put_racer r = { .round = 0, .done = 0 };
+	int i, fd, err, got, closed = 0, boxed_victim = 0;
+	pthread_t t;
+	char name[32], c;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, put_race_closer, &r));
+	for (i = 1; i <= RACE_ROUNDS; i++) {
+		fd = memfd_create("put", 0);
+		ASSERT_GE(fd, 0);
+		ASSERT_EQ(1, pwrite(fd, "P", 1, 0));
+		r.fd = fd;
+		snprintf(name, sizeof(name), "race-%d", i);
+		atomic_store(&r.round, i);
+		err = fdbox_put(self->box, fd, name);
+		while (atomic_load(&r.done) != i)
+			;
+		ASSERT_GE(r.victim, 0);
+		/* Closed before PUT looked it up: nothing boxed. */
+		if (err == -EBADF) {
+			close(r.victim);
+			continue;
+		}
+		ASSERT_EQ(0, err);
+		got = fdbox_get(self->box, name);
+		ASSERT_GE(got, 0);
+		ASSERT_EQ(1, pread(got, &c, 1, 0));
+		close(got);
+		if (c == 'V') {
+			/* PUT found the victim on the number, and boxed it. */
+			boxed_victim++;
+			continue;
+		}
+		/* PUT boxed its own memfd: the victim must be untouched. */
+		if (fcntl(r.victim, F_GETFD) < 0) {
+			closed++;
+			continue;
+		}
+		close(r.victim);
+	}
+	atomic_store(&r.round, -1);
+	pthread_join(t, NULL);
+	ksft_print_msg("put_races_close: %d rounds, %d boxed the victim, %d closed it wrongly\n",
+		       RACE_ROUNDS, boxed_victim, closed);
+	EXPECT_EQ(0, closed);
 }
 
 TEST_HARNESS_MAIN

@@ -20,6 +20,13 @@
 #include "fdbox_run.h"
 #include "../kselftest_harness.h"
 
+/*
+ * Each test runs fdboxctl several times, each a fork and an exec: a bound
+ * against hangs, not a speed requirement, for a debug kernel under
+ * emulation on a busy host.
+ */
+#define CTL_TIMEOUT	300
+
 #define FDBOXCTL	"/fdbox/bin/fdboxctl"
 #define OUT_MAX		65536
 
@@ -114,7 +121,7 @@ FIXTURE_TEARDOWN(ctl)
 	unlink(self->dst);
 }
 
-TEST_F(ctl, ls_and_json)
+TEST_F_TIMEOUT(ctl, ls_and_json, CTL_TIMEOUT)
 {
 	char want[160];
 
@@ -139,7 +146,7 @@ TEST_F(ctl, ls_and_json)
 	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
 }
 
-TEST_F(ctl, put_get)
+TEST_F_TIMEOUT(ctl, put_get, CTL_TIMEOUT)
 {
 	char data[100000], back[100001], want[200];
 	ssize_t n;
@@ -174,7 +181,7 @@ TEST_F(ctl, put_get)
 	EXPECT_NE(NULL, strstr(err_out, "No such file or directory"));
 }
 
-TEST_F(ctl, sealed_box)
+TEST_F_TIMEOUT(ctl, sealed_box, CTL_TIMEOUT)
 {
 	char want[160];
 
@@ -191,7 +198,7 @@ TEST_F(ctl, sealed_box)
 	EXPECT_NE(NULL, strstr(err_out, "Invalid argument"));
 }
 
-TEST_F(ctl, errors_and_help)
+TEST_F_TIMEOUT(ctl, errors_and_help, CTL_TIMEOUT)
 {
 	static const char * const cmds[] = {
 		"ls", "create", "delete", "seal", "unseal", "put", "get",
@@ -264,7 +271,7 @@ static int listen_child(void)
 	return 0;
 }
 
-TEST_F(ctl, run)
+TEST_F_TIMEOUT(ctl, run, CTL_TIMEOUT)
 {
 	char self_exe[256];
 	ssize_t n;

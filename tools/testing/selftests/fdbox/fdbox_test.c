@@ -964,8 +964,9 @@ TEST_F(fdbox, seal_rollback)
 
 /*
  * The other thread of put_races_close: in each round, after a delay that
- * sweeps the window of the PUT, it closes the PUT's descriptor and opens
- * another memfd, which takes the same number.
+ * sweeps the window of the PUT, it puts another memfd, already marked, on
+ * the number of the PUT's descriptor, as a close and an open would (dup2
+ * does both at once, so that no PUT can find the new file unmarked).
  */
 struct put_racer {
 	atomic_int round;	/* the round to run, -1 to stop */
@@ -978,7 +979,7 @@ static void *put_race_closer(void *arg)
 {
 	struct put_racer *r = arg;
 	unsigned int spin;
-	int round = 0;
+	int round = 0, victim;
 
 	for (;;) {
 		/* Wait for the next round, or the end. */
@@ -987,14 +988,20 @@ static void *put_race_closer(void *arg)
 		round = atomic_load(&r->round);
 		if (round < 0)
 			return NULL;
+		victim = memfd_create("victim", 0);
+		if (victim >= 0 && pwrite(victim, "V", 1, 0) != 1) {
+			close(victim);
+			victim = -1;
+		}
 		/* The fence keeps the compiler from dropping the loop. */
 		for (spin = 0; spin < (unsigned int)(round % 64) * 16; spin++)
 			atomic_signal_fence(memory_order_seq_cst);
-		close(r->fd);
-		r->victim = memfd_create("victim", 0);
-		if (r->victim >= 0 && pwrite(r->victim, "V", 1, 0) != 1) {
-			close(r->victim);
-			r->victim = -1;
+		r->victim = -1;
+		if (victim >= 0 && dup2(victim, r->fd) == r->fd) {
+			r->victim = r->fd;
+			/* Created on the number if the PUT had freed it. */
+			if (victim != r->fd)
+				close(victim);
 		}
 		atomic_store(&r->done, round);
 	}

@@ -298,19 +298,6 @@ static void *race_unseal(void *arg)
 	return NULL;
 }
 
-/* Write @val to the debugfs file @path; 0 or a negative errno. */
-static int knob_set(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -EIO;
-}
-
 /*
  * What came of race box @b, which two racers UNSEALed while FINISH ran:
  * either unsealed, by one racer, whole; or gone, for both. Returns 1 if it
@@ -392,7 +379,7 @@ TEST(finish_releases_unclaimed)
 	}
 
 	/* Without the knob the UNSEALs still race FINISH, in a narrower window. */
-	if (knob_set(FINISH_DELAY_KNOB, FINISH_DELAY_MS))
+	if (fdbox_write_file(FINISH_DELAY_KNOB, FINISH_DELAY_MS))
 		ASSERT_TRUE(fdbox_may_skip("CONFIG_FDBOX_LUO_TEST"))
 			TH_LOG("no %s", FINISH_DELAY_KNOB);
 
@@ -404,7 +391,7 @@ TEST(finish_releases_unclaimed)
 	after = meminfo_kb("MemFree");
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, pthread_join(racer[i].thread, NULL));
-	knob_set(FINISH_DELAY_KNOB, "0");
+	fdbox_write_file(FINISH_DELAY_KNOB, "0");
 	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
 	EXPECT_FALSE(fdbox_box_exists(box));
 

@@ -18,18 +18,6 @@
 #include "fdbox_hostile.h"
 #include "../kselftest_harness.h"
 
-static int knob_write(const char *damage)
-{
-	int fd = open(HOSTILE_KNOB, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, damage, strlen(damage));
-	close(fd);
-	return n == (ssize_t)strlen(damage) ? 0 : -errno;
-}
-
 /* A sealed box @name with entries "a" and "b" of the seeds of box @i. */
 static void box_fill(struct __test_metadata *_metadata, int ctl,
 		     const char *name, int i)
@@ -90,14 +78,15 @@ TEST(setup)
 		SKIP(return, "no %s", HOSTILE_KNOB);
 	}
 
-	ASSERT_EQ(0, knob_write("clear"));
+	ASSERT_EQ(0, fdbox_write_file(HOSTILE_KNOB, "clear"));
 	ctl = fdbox_open_ctl();
 	ASSERT_GE(ctl, 0);
 	if (!strcmp(damage, "boxes")) {
 		for (i = 0; i < HOSTILE_NR_BOXES; i++) {
 			box_fill(_metadata, ctl, hostile_boxes[i].name, i);
 			if (hostile_boxes[i].damage)
-				ASSERT_EQ(0, knob_write(hostile_boxes[i].damage));
+				ASSERT_EQ(0, fdbox_write_file(HOSTILE_KNOB,
+							      hostile_boxes[i].damage));
 		}
 		seed = 0;
 	} else {
@@ -116,7 +105,7 @@ TEST(setup)
 			snprintf(cmd, sizeof(cmd), "bitflip %llu",
 				 (unsigned long long)seed);
 		}
-		ASSERT_EQ(0, knob_write(cmd));
+		ASSERT_EQ(0, fdbox_write_file(HOSTILE_KNOB, cmd));
 	}
 	close(ctl);
 

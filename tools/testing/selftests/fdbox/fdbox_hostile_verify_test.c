@@ -134,11 +134,15 @@ static bool box_sealed(const char *name)
 	       !strcmp(buf, "1");
 }
 
-/* The live update itself went through: the damage was FDBox's alone. */
-TEST(state_is_updated)
-{
-	int luo;
+FIXTURE(damaged) {
+};
 
+/*
+ * Every test checks the damage the plan gives the live update before this
+ * stage, which the previous stage's manifest must name.
+ */
+FIXTURE_SETUP(damaged)
+{
 	if (!planned_damage())
 		SKIP(return, "no damaged live update before this stage");
 	if (!hostile_manifest(carry_stage(), damage, sizeof(damage))) {
@@ -147,6 +151,17 @@ TEST(state_is_updated)
 		SKIP(return, "the setup test did not damage anything");
 	}
 	ASSERT_STREQ(planned_damage(), damage);
+}
+
+FIXTURE_TEARDOWN(damaged)
+{
+}
+
+/* The live update itself went through: the damage was FDBox's alone. */
+TEST_F(damaged, state_is_updated)
+{
+	int luo;
+
 	luo = luo_open();
 	ASSERT_GE(luo, 0);
 	EXPECT_EQ(LIVEUPDATE_STATE_UPDATED, luo_get_state(luo));
@@ -218,19 +233,11 @@ static void check_box(struct __test_metadata *_metadata, int ctl, int i)
  * Damaged boxes and entries are skipped, each reported once; nothing else
  * comes back in their place; the rest comes back whole.
  */
-TEST(boxes)
+TEST_F(damaged, boxes)
 {
 	char want[MAX_BOXES][FDBOX_NAME_LEN];
 	int ctl, i, n = 0;
 
-	if (!planned_damage())
-		SKIP(return, "no damaged live update before this stage");
-	if (!hostile_manifest(carry_stage(), damage, sizeof(damage))) {
-		ASSERT_TRUE(hostile_may_lack_manifest())
-			TH_LOG("no %s", HOSTILE_MANIFEST);
-		SKIP(return, "the setup test did not damage anything");
-	}
-	ASSERT_STREQ(planned_damage(), damage);
 	if (strcmp(damage, "boxes"))
 		SKIP(return, "the damage before this stage is %s", damage);
 
@@ -264,19 +271,11 @@ TEST(boxes)
 }
 
 /* A damaged subtree is rejected whole; the kernel still boxes. */
-TEST(whole_tree)
+TEST_F(damaged, whole_tree)
 {
 	const char *why;
 	int ctl;
 
-	if (!planned_damage())
-		SKIP(return, "no damaged live update before this stage");
-	if (!hostile_manifest(carry_stage(), damage, sizeof(damage))) {
-		ASSERT_TRUE(hostile_may_lack_manifest())
-			TH_LOG("no %s", HOSTILE_MANIFEST);
-		SKIP(return, "the setup test did not damage anything");
-	}
-	ASSERT_STREQ(planned_damage(), damage);
 	if (!strcmp(damage, "boxes"))
 		SKIP(return, "the damage before this stage is %s", damage);
 

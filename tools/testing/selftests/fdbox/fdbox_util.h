@@ -135,6 +135,24 @@ static inline int fdbox_sysfs(const char *box, const char *attr, char *buf,
 	return 0;
 }
 
+/*
+ * Write @val to the file @path (a debugfs knob): 0, or a negative errno,
+ * -EIO for a short write.
+ */
+static inline int fdbox_write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)strlen(val) ? 0 : -EIO;
+}
+
 /* A line of /proc/meminfo, such as "Shmem" or "MemFree", in KiB; -1 if none. */
 static inline long meminfo_kb(const char *field)
 {

@@ -29,6 +29,9 @@
  *   state.
  * - ``fdbox_handlers_rwsem`` protects the list of file handlers. It is only
  *   taken on its own.
+ * - ``fdbox_inodes`` maps the inode of every file held in a box to its
+ *   entry. Its own lock is taken under ``box->lock``: an entry holds its
+ *   inode from PUT (or its restore at UNSEAL) until it is freed.
  *
  * Lock order: ``fdbox_lock`` -> ``box->lock``.
  */
@@ -58,6 +61,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/xarray.h>
 
 #include "fdbox_internal.h"
 
@@ -70,6 +74,12 @@ struct rb_root fdbox_boxes = RB_ROOT;
 static unsigned int fdbox_nr_boxes;
 static DEFINE_IDA(fdbox_minors);
 static dev_t fdbox_devt;
+
+/*
+ * The inode of every file held by an entry, to that entry; see
+ * fdbox_entry_hold(). Its own lock, taken under box->lock.
+ */
+static DEFINE_XARRAY(fdbox_inodes);
 
 static LIST_HEAD(fdbox_handlers);
 static DECLARE_RWSEM(fdbox_handlers_rwsem);
@@ -289,11 +299,35 @@ void fdbox_entry_erase(struct fdbox *box, struct fdbox_entry *entry)
 	box->nr_entries--;
 }
 
+/**
+ * fdbox_entry_hold() - Make @file the file of @entry.
+ * @entry: An entry without a file, in a box or about to be.
+ * @file:  The file; the entry takes over the caller's reference on success.
+ *
+ * An inode may be held by one entry only, in all boxes: LUO preserves an
+ * inode once, and a second entry for it would make every PREPARE fail.
+ *
+ * Return: 0, -EALREADY if an entry holds the inode already, -ENOMEM.
+ */
+int fdbox_entry_hold(struct fdbox_entry *entry, struct file *file)
+{
+	int err;
+
+	err = xa_insert(&fdbox_inodes, (unsigned long)file_inode(file), entry,
+			GFP_KERNEL_ACCOUNT);
+	if (err)
+		return err == -EBUSY ? -EALREADY : err;
+	entry->file = file;
+	return 0;
+}
+
 /* Release an entry that is in no box: its file, its handler, itself. */
 void fdbox_free_entry(struct fdbox_entry *entry)
 {
-	if (entry->file)
+	if (entry->file) {
+		xa_erase(&fdbox_inodes, (unsigned long)file_inode(entry->file));
 		fput(entry->file);
+	}
 	if (entry->handler)
 		module_put(entry->handler->owner);
 	kfree(entry);
@@ -443,6 +477,29 @@ static long fdbox_dispatch(const struct fdbox_ioctl_op *ops, size_t nr_ops,
 	return op->execute(filp, &buf, uarg);
 }
 
+/* Add @entry for @file to @box, with a reference of its own on @file. */
+static int fdbox_box_put(struct fdbox *box, struct fdbox_entry *entry,
+			 struct file *file)
+{
+	int err;
+
+	lockdep_assert_held(&box->lock);
+	if (box->deleted)
+		return -ENODEV;
+	if (box->sealed)
+		return -EBUSY;
+	err = fdbox_entry_insert(box, entry);
+	if (err)
+		return err;
+	err = fdbox_entry_hold(entry, file);
+	if (err) {
+		fdbox_entry_erase(box, entry);
+		return err;
+	}
+	get_file(file);
+	return 0;
+}
+
 static int fdbox_put_fd(struct file *filp, void *argp,
 			void __user *uarg)
 {
@@ -473,16 +530,8 @@ static int fdbox_put_fd(struct file *filp, void *argp,
 	}
 	entry->handler = handler;
 
-	scoped_guard(mutex, &box->lock) {
-		if (box->deleted)
-			err = -ENODEV;
-		else if (box->sealed)
-			err = -EBUSY;
-		else
-			err = fdbox_entry_insert(box, entry);
-		if (!err)
-			entry->file = get_file(file);
-	}
+	scoped_guard(mutex, &box->lock)
+		err = fdbox_box_put(box, entry, file);
 	if (err) {
 		fdbox_free_entry(entry);
 		return err;

@@ -57,6 +57,7 @@
 
 #include <linux/cleanup.h>
 #include <linux/err.h>
+#include <linux/file.h>
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/fdbox.h>
@@ -413,6 +414,11 @@ int fdbox_luo_restore(struct fdbox *box)
 			continue;
 
 		err = liveupdate_file_retrieve(entry->luo_compat, &entry->luo);
+		if (!err) {
+			err = fdbox_entry_hold(entry, entry->luo.file);
+			if (err)
+				fput(entry->luo.file);
+		}
 		if (err && !entry->luo.retrieve_status) {
 			/*
 			 * No handler: nothing consumed, the entry waits. A
@@ -431,7 +437,6 @@ int fdbox_luo_restore(struct fdbox *box)
 			fdbox_free_entry(entry);
 			return err;
 		}
-		entry->file = entry->luo.file;
 		err = liveupdate_file_finish(entry->luo_compat, &entry->luo);
 		if (err)
 			dev_warn(&box->dev, "entry %s: cannot finish: %pe\n",

@@ -173,7 +173,7 @@ enum file_kind {
 enum note {
 	NOTE_NONE,
 	NOTE_CARRIED,		/* a carried box refused UNSEAL */
-	NOTE_PREPARE_SHARED,	/* PREPARE refused: a file in two entries */
+	NOTE_PUT_SHARED,	/* PUT refused: another entry holds the file */
 	NOTE_ROLLBACK,		/* a hook failed after others ran */
 	NOTE_EMFILE,		/* GET found no fd number left */
 	NR_NOTES
@@ -181,7 +181,7 @@ enum note {
 
 static const char *const note_names[NR_NOTES] = {
 	[NOTE_CARRIED] = "UNSEAL of a carried box",
-	[NOTE_PREPARE_SHARED] = "PREPARE with a file in two entries",
+	[NOTE_PUT_SHARED] = "PUT of a file another entry holds",
 	[NOTE_ROLLBACK] = "hooks rolled back",
 	[NOTE_EMFILE] = "GET without an fd left",
 };
@@ -980,6 +980,23 @@ static int find_entry(const struct mbox *box, const char *name)
 	return -1;
 }
 
+/* Whether an entry of a live box holds file @fi. */
+static bool file_boxed(int fi)
+{
+	int b, e;
+
+	for (b = 0; b < MAX_BOXES; b++) {
+		const struct mbox *box = &fz.boxes[b];
+
+		if (!box->alive)
+			continue;
+		for (e = 0; e < box->nr; e++)
+			if (box->ent[e].file == fi)
+				return true;
+	}
+	return false;
+}
+
 /* Remember a box name the kernel created for the test, for the teardown. */
 static void own(const char *name)
 {
@@ -1135,6 +1152,11 @@ static long sim_put(struct call *c, int b, const struct fdbox_put_fd *a)
 		return -EBUSY;
 	if (find_entry(box, (const char *)a->name) >= 0)
 		return -EEXIST;
+	/* One entry per inode: a live update preserves each inode once. */
+	if (file_boxed(fi)) {
+		c->note = NOTE_PUT_SHARED;
+		return -EALREADY;
+	}
 	if (box->nr >= MAX_ENTRIES)
 		return NOPE;
 	c->eff = EFF_PUT;
@@ -1343,29 +1365,10 @@ static long sim_fdbox(struct call *c, int b)
 
 static long sim_prepare(struct call *c)
 {
-	int seen[MAX_FILES] = { 0 };
-	int b, e;
-
 	if (fz.state != LIVEUPDATE_STATE_NORMAL)
 		return -EBUSY;
 	if (fz.no_prepare)
 		return NOPE;
-	/*
-	 * FDBox preserves every file of every sealed box; a file in two
-	 * entries is preserved twice, which LUO refuses.
-	 */
-	for (b = 0; b < MAX_BOXES; b++) {
-		const struct mbox *box = &fz.boxes[b];
-
-		if (!box->alive || !box->sealed)
-			continue;
-		for (e = 0; e < box->nr; e++) {
-			if (seen[box->ent[e].file]++) {
-				c->note = NOTE_PREPARE_SHARED;
-				return -EBUSY;
-			}
-		}
-	}
 	c->eff = EFF_PREPARE;
 	return 0;
 }
@@ -2315,7 +2318,7 @@ static void maintain(void)
 		}
 		break;
 	case 2:
-		/* The same file in two fds: it may end up in two entries. */
+		/* The same file in two fds: PUT must refuse the second entry. */
 		if (pick(10))
 			break;
 		fd = any_fd(FD_FILE, -1, -1);

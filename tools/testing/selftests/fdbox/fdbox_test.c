@@ -367,6 +367,60 @@ TEST_F(fdbox, duplicate_entry)
 	close(b);
 }
 
+/*
+ * A live update preserves an inode once: one file in two entries, in one
+ * box or two, would make every PREPARE fail. PUT refuses the second.
+ */
+TEST_F(fdbox, same_file_twice)
+{
+	char other[80], path[64];
+	int mfd, dup1, dup2, reopened, box2, fd;
+
+	snprintf(other, sizeof(other), "%s-other", self->name);
+	ASSERT_EQ(0, fdbox_create(self->ctl, other));
+	box2 = fdbox_open_box(other);
+	ASSERT_GE(box2, 0);
+
+	mfd = memfd_pattern("twice", 8192, 7);
+	ASSERT_GE(mfd, 0);
+	dup1 = dup(mfd);
+	dup2 = dup(mfd);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+	reopened = open(path, O_RDWR);
+	ASSERT_GE(dup1, 0);
+	ASSERT_GE(dup2, 0);
+	ASSERT_GE(reopened, 0);
+	ASSERT_EQ(0, fdbox_put(self->box, mfd, "first"));
+
+	/* The same open file, and another open file on the same inode. */
+	EXPECT_EQ(-EALREADY, fdbox_put(self->box, dup1, "second"));
+	EXPECT_EQ(-EALREADY, fdbox_put(box2, dup1, "second"));
+	EXPECT_EQ(-EALREADY, fdbox_put(box2, reopened, "second"));
+	EXPECT_TRUE(fd_is_open(dup1));
+	EXPECT_TRUE(fd_is_open(reopened));
+	/* The name is checked first: EEXIST says more about what to fix. */
+	EXPECT_EQ(-EEXIST, fdbox_put(self->box, dup1, "first"));
+
+	/* Once the first entry is out, the inode may go in again. */
+	fd = fdbox_get(self->box, "first");
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(0, fdbox_put(box2, dup1, "second"));
+	EXPECT_EQ(-EALREADY, fdbox_put(self->box, fd, "first"));
+
+	/* Deleting the box that holds it frees the inode too. */
+	ASSERT_EQ(0, fdbox_delete(self->ctl, other));
+	EXPECT_EQ(0, fdbox_put(self->box, fd, "first"));
+	EXPECT_EQ(-EALREADY, fdbox_put(self->box, dup2, "third"));
+
+	fd = fdbox_get(self->box, "first");
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(0, memfd_check_pattern(fd, 8192, 7));
+	close(fd);
+	close(dup2);
+	close(reopened);
+	close(box2);
+}
+
 TEST_F(fdbox, get_missing)
 {
 	EXPECT_EQ(-ENOENT, fdbox_get(self->box, "nothing-here"));

@@ -72,7 +72,16 @@
 DEFINE_MUTEX(fdbox_lock);
 struct rb_root fdbox_boxes = RB_ROOT;
 static unsigned int fdbox_nr_boxes;
+/*
+ * Box device minors, given out round the whole minor space: a container
+ * runtime delegates a box by making a node of its own with the box's
+ * device number, which outlives the box. The minor of a deleted box goes
+ * to a new box only once every other minor has been given out since, so
+ * that such a node does not open someone else's box. A live update carries
+ * each box's minor and the cursor (see fdbox_luo.c). Both under fdbox_lock.
+ */
 static DEFINE_IDA(fdbox_minors);
+static unsigned int fdbox_next_minor;
 static dev_t fdbox_devt;
 
 /*
@@ -783,24 +792,77 @@ err_put:
 	return ERR_PTR(err);
 }
 
+/*
+ * The minor after the last one given out, or @want if it is >= 0; -EBUSY
+ * if @want is taken, -ENOSPC if every minor is.
+ */
+static int fdbox_alloc_minor(int want)
+{
+	int minor;
+
+	lockdep_assert_held(&fdbox_lock);
+	if (want >= 0) {
+		minor = ida_alloc_range(&fdbox_minors, want, want, GFP_KERNEL);
+		return minor == -ENOSPC ? -EBUSY : minor;
+	}
+	minor = ida_alloc_range(&fdbox_minors, fdbox_next_minor,
+				FDBOX_MINORS - 1, GFP_KERNEL);
+	if (minor == -ENOSPC && fdbox_next_minor) {
+		pr_info_once("box minors wrapped: a node made for a deleted box may open a new one\n");
+		minor = ida_alloc_range(&fdbox_minors, 0, fdbox_next_minor - 1,
+					GFP_KERNEL);
+	}
+	if (minor >= 0)
+		fdbox_next_minor = (minor + 1) % FDBOX_MINORS;
+	return minor;
+}
+
+/**
+ * fdbox_minor_cursor() - The minor the next box will get, if it is free.
+ *
+ * Context: fdbox_lock held.
+ * Return: the cursor of the box minors.
+ */
+unsigned int fdbox_minor_cursor(void)
+{
+	lockdep_assert_held(&fdbox_lock);
+	return fdbox_next_minor;
+}
+
+/**
+ * fdbox_set_minor_cursor() - Go on giving out minors where another kernel
+ * stopped.
+ * @cursor: Its fdbox_minor_cursor(), below FDBOX_MINORS.
+ *
+ * Context: Takes fdbox_lock.
+ */
+void fdbox_set_minor_cursor(unsigned int cursor)
+{
+	guard(mutex)(&fdbox_lock);
+	fdbox_next_minor = cursor % FDBOX_MINORS;
+}
+
 /**
  * fdbox_box_add() - Create an empty, unsealed box and its device.
- * @name: A valid box name.
+ * @name:  A valid box name.
+ * @minor: The device minor the box must have, below FDBOX_MINORS, or -1
+ *         for the next free one.
  *
  * Context: Takes fdbox_lock.
  * Return: the box, or an ERR_PTR(): -EEXIST if the name is taken, -ENOSPC
- * if FDBOX_MAX_BOXES exist, -ENOMEM.
+ * if FDBOX_MAX_BOXES exist, -EBUSY if @minor is taken, -ENOMEM.
  */
-struct fdbox *fdbox_box_add(const char *name)
+struct fdbox *fdbox_box_add(const char *name, int minor)
 {
 	struct fdbox *box;
-	int minor;
 
 	guard(mutex)(&fdbox_lock);
 	if (fdbox_find_box(name))
 		return ERR_PTR(-EEXIST);
+	if (fdbox_nr_boxes >= FDBOX_MAX_BOXES)
+		return ERR_PTR(-ENOSPC);
 
-	minor = ida_alloc_max(&fdbox_minors, FDBOX_MAX_BOXES - 1, GFP_KERNEL);
+	minor = fdbox_alloc_minor(minor);
 	if (minor < 0)
 		return ERR_PTR(minor);
 
@@ -871,7 +933,7 @@ static int fdbox_create_box(struct file *filp, void *argp,
 	if (err)
 		return err;
 
-	return PTR_ERR_OR_ZERO(fdbox_box_add((const char *)arg->name));
+	return PTR_ERR_OR_ZERO(fdbox_box_add((const char *)arg->name, -1));
 }
 
 static int fdbox_delete_box(struct file *filp, void *argp,
@@ -1052,7 +1114,7 @@ static int __init fdbox_init(void)
 {
 	int err;
 
-	err = alloc_chrdev_region(&fdbox_devt, 0, FDBOX_MAX_BOXES, "fdbox");
+	err = alloc_chrdev_region(&fdbox_devt, 0, FDBOX_MINORS, "fdbox");
 	if (err)
 		return err;
 
@@ -1076,7 +1138,7 @@ err_handler:
 err_class:
 	class_unregister(&fdbox_class);
 err_chrdev:
-	unregister_chrdev_region(fdbox_devt, FDBOX_MAX_BOXES);
+	unregister_chrdev_region(fdbox_devt, FDBOX_MINORS);
 	pr_err("cannot initialize: %pe\n", ERR_PTR(err));
 	return err;
 }

@@ -5,10 +5,12 @@
 #ifndef _FDBOX_INTERNAL_H
 #define _FDBOX_INTERNAL_H
 
+#include <linux/bits.h>
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/list.h>
 #include <linux/fdbox.h>
+#include <linux/kdev_t.h>
 #include <linux/liveupdate.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
@@ -85,7 +87,12 @@ extern struct rb_root fdbox_boxes;
 
 int fdbox_check_name(const u8 *name);
 int fdbox_check_box_name(const u8 *name);
-struct fdbox *fdbox_box_add(const char *name);
+/* Box device minors: the whole minor space of FDBox's major. */
+#define FDBOX_MINORS		BIT(MINORBITS)
+
+struct fdbox *fdbox_box_add(const char *name, int minor);
+unsigned int fdbox_minor_cursor(void);
+void fdbox_set_minor_cursor(unsigned int cursor);
 void fdbox_box_kill(struct fdbox *box);
 void fdbox_box_unlink(struct fdbox *box);
 struct fdbox_entry *fdbox_entry_alloc(const char *name);

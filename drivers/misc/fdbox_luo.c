@@ -29,12 +29,14 @@
  *   kills the box in one hold of the box lock, so that an UNSEAL racing it
  *   finds either the box as it came or a deleted one (-ENODEV).
  *
- * The device tree is compatible "fdbox-v1"::
+ * The device tree is compatible "fdbox-v2"::
  *
  *   / {
- *           compatible = "fdbox-v1";
+ *           compatible = "fdbox-v2";
+ *           next-minor = <u32>;                   // the minor cursor
  *           box-0 {
  *                   name = "vm1";                 // the box name
+ *                   minor = <u32>;                // its device minor
  *                   fd-0 {
  *                           name = "guest-ram";   // the entry name
  *                           fdbox-handler = "memfd";
@@ -46,9 +48,9 @@
  *
  * It comes from the previous kernel and is checked before use: a header
  * with a wrong magic, version, size or checksum, or a tree that is not
- * valid or not "fdbox-v1", rejects the whole subtree; a box or an entry
- * whose name, string or size does not check out, or whose name is taken
- * already, is skipped. Each is reported. The checksum catches corruption,
+ * valid or not "fdbox-v2", rejects the whole subtree; a box or an entry
+ * whose name, minor, string or size does not check out, or whose name or
+ * minor is taken already, is skipped. Each is reported. The checksum catches corruption,
  * not forgery: the data of an entry that passes is handed to its LUO
  * handler, which trusts the previous kernel as LUO sessions do.
  */
@@ -71,7 +73,7 @@
 
 /* Upper bounds of what one box and one entry take in the tree. */
 #define FDBOX_FDT_BASE		1024
-#define FDBOX_FDT_BOX		(64 + FDBOX_NAME_LEN)
+#define FDBOX_FDT_BOX		(96 + FDBOX_NAME_LEN)
 #define FDBOX_FDT_ENTRY		(128 + FDBOX_NAME_LEN + \
 				 FDBOX_TYPE_LEN + \
 				 LIVEUPDATE_HNDL_COMPAT_LENGTH)
@@ -225,6 +227,8 @@ static int fdbox_fdt_add_box(void *fdt, struct fdbox *box, unsigned int idx)
 	err = fdt_begin_node(fdt, node);
 	if (!err)
 		err = fdt_property_string(fdt, "name", dev_name(&box->dev));
+	if (!err)
+		err = fdt_property_u32(fdt, "minor", MINOR(box->dev.devt));
 	fdbox_for_each_entry(entry, box) {
 		if (err)
 			break;
@@ -254,6 +258,8 @@ static int fdbox_write_fdt(void)
 	if (!err)
 		err = fdt_property_string(fdt, "compatible",
 					  FDBOX_KHO_COMPATIBLE);
+	if (!err)
+		err = fdt_property_u32(fdt, "next-minor", fdbox_minor_cursor());
 	fdbox_for_each_box(box) {
 		if (err)
 			break;
@@ -503,11 +509,24 @@ static void __init fdbox_restore_entry(struct fdbox *box, const void *fdt,
 	}
 }
 
+/* A u32 property below @limit, or -1. */
+static int __init fdbox_fdt_u32(const void *fdt, int node, const char *prop,
+				u32 limit)
+{
+	const fdt32_t *p;
+	int len;
+
+	p = fdt_getprop(fdt, node, prop, &len);
+	if (!p || len != sizeof(*p) || fdt32_to_cpu(*p) >= limit)
+		return -1;
+	return fdt32_to_cpu(*p);
+}
+
 static void __init fdbox_restore_box(const void *fdt, int node)
 {
 	struct fdbox *box;
 	const char *name;
-	int child;
+	int child, minor;
 
 	name = fdbox_fdt_string(fdt, node, "name", FDBOX_NAME_LEN);
 	if (!name || fdbox_check_box_name((const u8 *)name)) {
@@ -515,7 +534,13 @@ static void __init fdbox_restore_box(const void *fdt, int node)
 			fdt_get_name(fdt, node, NULL) ?: "?");
 		return;
 	}
-	box = fdbox_box_add(name);
+	/* Its minor, so that the nodes made for the box still open it. */
+	minor = fdbox_fdt_u32(fdt, node, "minor", FDBOX_MINORS);
+	if (minor < 0) {
+		pr_warn("incoming box %s has a bad minor, skipped\n", name);
+		return;
+	}
+	box = fdbox_box_add(name, minor);
 	if (IS_ERR(box)) {
 		pr_warn("cannot restore box %s: %pe, skipped\n", name, box);
 		return;
@@ -563,7 +588,7 @@ static void __init fdbox_restore_boxes(void)
 	phys_addr_t phys;
 	void *subtree;
 	size_t len;
-	int node, err;
+	int node, cursor, err;
 
 	err = kho_retrieve_subtree(FDBOX_KHO_NAME, &phys, &len);
 	if (err) {
@@ -576,6 +601,15 @@ static void __init fdbox_restore_boxes(void)
 	subtree = phys_to_virt(phys);
 	fdt = fdbox_check_subtree(subtree, len);
 	if (fdt) {
+		/*
+		 * Minors given out before the kexec, to boxes deleted since,
+		 * may have nodes still: go on after them.
+		 */
+		cursor = fdbox_fdt_u32(fdt, 0, "next-minor", FDBOX_MINORS);
+		if (cursor < 0)
+			pr_warn("incoming minor cursor is bad, ignored\n");
+		else
+			fdbox_set_minor_cursor(cursor);
 		fdt_for_each_subnode(node, fdt, 0)
 			fdbox_restore_box(fdt, node);
 	}

@@ -7,6 +7,8 @@
  *
  *   box-name-nul BOX       the name of box BOX loses its NUL
  *   box-rename BOX NAME    box BOX is renamed NAME (a duplicate if taken)
+ *   box-minor-big BOX      the minor of box BOX is FDBOX_MINORS, too big
+ *   box-minor-of BOX OTHER box BOX gets the minor of box OTHER
  *   entry-name-nul BOX     the name of the first entry of BOX loses its NUL
  *   entry-name-long BOX    that name grows beyond FDBOX_NAME_LEN
  *   entry-data-size BOX    its LUO data shrinks to 4 bytes
@@ -64,6 +66,8 @@ static const struct {
 } damage_cmds[] = {
 	{ "box-name-nul", 1, true },
 	{ "box-rename", 2, true },
+	{ "box-minor-big", 1, true },
+	{ "box-minor-of", 2, true },
 	{ "entry-name-nul", 1, true },
 	{ "entry-name-long", 1, true },
 	{ "entry-data-size", 1, true },
@@ -114,7 +118,8 @@ static int damage_unterminate(void *fdt, int node, const char *prop)
 static int damage_apply_tree(void *fdt, const struct fdbox_damage *d)
 {
 	char long_name[DAMAGE_LONG_NAME];
-	int box, fd0, fd1, len;
+	int box, other, fd0, fd1, len;
+	const fdt32_t *minor;
 	const char *name;
 	u32 short_data;
 
@@ -125,6 +130,17 @@ static int damage_apply_tree(void *fdt, const struct fdbox_damage *d)
 		return damage_unterminate(fdt, box, "name");
 	if (!strcmp(d->cmd, "box-rename"))
 		return fdt_setprop_string(fdt, box, "name", d->arg);
+	if (!strcmp(d->cmd, "box-minor-big"))
+		return fdt_setprop_u32(fdt, box, "minor", FDBOX_MINORS);
+	if (!strcmp(d->cmd, "box-minor-of")) {
+		other = damage_find_box(fdt, d->arg);
+		if (other < 0)
+			return other;
+		minor = fdt_getprop(fdt, other, "minor", &len);
+		if (!minor || len != sizeof(*minor))
+			return -FDT_ERR_NOTFOUND;
+		return fdt_setprop_u32(fdt, box, "minor", fdt32_to_cpu(*minor));
+	}
 
 	fd0 = fdt_subnode_offset(fdt, box, "fd-0");
 	if (fd0 < 0)

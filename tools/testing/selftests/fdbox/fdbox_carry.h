@@ -197,6 +197,14 @@ static inline int carry_check(int fd, enum carry_shape shape, uint64_t seed,
 #define CARRY_CTL_SRC	"/fdbox/carry-ctl.src"
 
 /*
+ * Device nodes made with mknod, as a container runtime delegates a box:
+ * one for a carried box, which must open that box after the live update,
+ * one for a box deleted before it, which must open no box.
+ */
+#define CARRY_NODE_KEPT	"/fdbox/carry-kept.node"
+#define CARRY_NODE_GONE	"/fdbox/carry-gone.node"
+
+/*
  * Run /fdbox/bin/fdboxctl with @argv (argv[0] included); its stdout goes to
  * @out. Returns its exit status, or -1.
  */

@@ -219,6 +219,38 @@ TEST(race)
 	close(ctl);
 }
 
+/*
+ * Nodes for a carried box and for a box deleted before the live update; a
+ * new box must not get the deleted one's device number in either kernel.
+ */
+TEST(nodes)
+{
+	struct stat kept, gone;
+	int ctl;
+
+	if (last_stage())
+		SKIP(return, "no live update follows this stage");
+	ASSERT_EQ(0, stat(FDBOX_DIR "/carry-big", &kept));
+	unlink(CARRY_NODE_KEPT);
+	ASSERT_EQ(0, mknod(CARRY_NODE_KEPT, S_IFCHR | 0600, kept.st_rdev));
+
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	ASSERT_EQ(0, fdbox_create(ctl, "carry-node-gone"));
+	ASSERT_EQ(0, stat(FDBOX_DIR "/carry-node-gone", &gone));
+	unlink(CARRY_NODE_GONE);
+	ASSERT_EQ(0, mknod(CARRY_NODE_GONE, S_IFCHR | 0600, gone.st_rdev));
+	ASSERT_EQ(0, fdbox_delete(ctl, "carry-node-gone"));
+	/* The next box of this kernel gets another number already. */
+	ASSERT_EQ(0, fdbox_create(ctl, "carry-node-gone"));
+	EXPECT_EQ(-1, open(CARRY_NODE_GONE, O_RDWR));
+	EXPECT_EQ(ENXIO, errno);
+	ASSERT_EQ(0, fdbox_delete(ctl, "carry-node-gone"));
+	close(ctl);
+	manifest_add("node carry-big %s\n", CARRY_NODE_KEPT);
+	manifest_add("node - %s\n", CARRY_NODE_GONE);
+}
+
 /* What an operator types: fdboxctl create, put, seal. */
 TEST(fdboxctl)
 {

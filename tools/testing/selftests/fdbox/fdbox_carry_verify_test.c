@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fdbox_carry.h"
@@ -64,6 +65,8 @@ static bool manifest_read(void)
 			strcpy(l->kind, "unclaimed");
 		} else if (sscanf(buf, "ctl %255s %255s", l->box, l->name) == 2) {
 			strcpy(l->kind, "ctl");
+		} else if (sscanf(buf, "node %255s %255s", l->box, l->name) == 2) {
+			strcpy(l->kind, "node");
 		} else {
 			continue;
 		}
@@ -190,6 +193,64 @@ static void check_box(struct __test_metadata *_metadata, int ctl,
 		EXPECT_EQ(0, fdbox_delete(ctl, name));
 	}
 	close(box);
+}
+
+#define NEW_BOXES	8
+
+/*
+ * Before "carried", which deletes carry-big in the last stage: a node
+ * made for a carried box opens that box in the new kernel; one made
+ * for a box deleted before the live update opens none, also once boxes
+ * were created after it.
+ */
+TEST(nodes)
+{
+	struct stat box_st, node_st;
+	int ctl, fd, i, found = 0;
+	char name[32];
+
+	if (!carry_verifies())
+		SKIP(return, "no carry live update before this stage");
+	if (!manifest_read()) {
+		ASSERT_TRUE(fdbox_tests_selected()) TH_LOG("no %s", CARRY_MANIFEST);
+		SKIP(return, "the setup test was not selected");
+	}
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	for (i = 0; i < NEW_BOXES; i++) {
+		snprintf(name, sizeof(name), "carry-node-new-%d", i);
+		ASSERT_EQ(0, fdbox_create(ctl, name));
+	}
+	for (i = 0; i < nr_lines; i++) {
+		if (strcmp(lines[i].kind, "node"))
+			continue;
+		found++;
+		ASSERT_EQ(0, stat(lines[i].name, &node_st));
+		fd = open(lines[i].name, O_RDWR);
+		if (!strcmp(lines[i].box, "-")) {
+			EXPECT_EQ(-1, fd) TH_LOG("%s opens a box", lines[i].name);
+			EXPECT_EQ(ENXIO, errno);
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		snprintf(name, sizeof(name), "%s/%s", FDBOX_DIR, lines[i].box);
+		ASSERT_EQ(0, stat(name, &box_st));
+		EXPECT_EQ(box_st.st_rdev, node_st.st_rdev)
+			TH_LOG("%s is %u:%u, %s %u:%u", name,
+			       major(box_st.st_rdev), minor(box_st.st_rdev),
+			       lines[i].name, major(node_st.st_rdev),
+			       minor(node_st.st_rdev));
+		EXPECT_GE(fd, 0) TH_LOG("%s: %s", lines[i].name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	EXPECT_EQ(2, found);
+	for (i = 0; i < NEW_BOXES; i++) {
+		snprintf(name, sizeof(name), "carry-node-new-%d", i);
+		EXPECT_EQ(0, fdbox_delete(ctl, name));
+	}
+	close(ctl);
 }
 
 TEST(carried)

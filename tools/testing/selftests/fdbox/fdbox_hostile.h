@@ -67,6 +67,11 @@ static const struct hostile_box {
 	  "has a bad name, skipped" },
 	{ "hostile-zdup", "box-rename hostile-zdup hostile-ok", BOX_GONE,
 	  "cannot restore box hostile-ok" },
+	{ "hostile-minor-big", "box-minor-big hostile-minor-big", BOX_GONE,
+	  "incoming box hostile-minor-big has a bad minor, skipped" },
+	/* After hostile-ok in name order, hence restored after it. */
+	{ "hostile-zminor", "box-minor-of hostile-zminor hostile-ok", BOX_GONE,
+	  "cannot restore box hostile-zminor: " },
 	{ "hostile-entry-nul", "entry-name-nul hostile-entry-nul", FIRST_GONE,
 	  "hostile-entry-nul: incoming entry fd-0 is malformed, skipped" },
 	{ "hostile-entry-long", "entry-name-long hostile-entry-long",
@@ -86,7 +91,7 @@ static const struct hostile_box {
 /*
  * Entries the next kernel skips one by one when it parses the "boxes"
  * damage: entry-name-nul, entry-name-long, entry-data-size and the
- * duplicate of entry-rename. The two skipped boxes hold two more each, and
+ * duplicate of entry-rename. The four skipped boxes hold two more each, and
  * the entry of an unknown LUO handler cannot be released at FINISH: the
  * memory of all of them stays reserved until the next reboot.
  */

@@ -266,7 +266,8 @@ TEST_F(damaged, boxes)
 	 */
 	EXPECT_EQ(HOSTILE_SKIPPED_ENTRIES, hostile_log_count("is malformed, skipped") +
 		  hostile_log_count("is a duplicate, skipped"));
-	EXPECT_EQ(2, hostile_log_count("has a bad name, skipped") +
+	EXPECT_EQ(4, hostile_log_count("has a bad name, skipped") +
+		  hostile_log_count("has a bad minor, skipped") +
 		  hostile_log_count("cannot restore box"));
 }
 

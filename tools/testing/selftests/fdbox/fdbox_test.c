@@ -121,6 +121,46 @@ TEST_F(fdbox, delete_removes_node)
 	ASSERT_EQ(0, fdbox_create(self->ctl, self->name));
 }
 
+/*
+ * A node made with mknod for a box, as a container runtime delegates one,
+ * outlives the box: it must not open the boxes created after it.
+ */
+TEST_F(fdbox, stale_node)
+{
+	char path[PATH_MAX], node[64], name[80];
+	struct stat box_st, st;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/%s", FDBOX_DIR, self->name);
+	ASSERT_EQ(0, stat(path, &box_st));
+	snprintf(node, sizeof(node), "/tmp/fdbox-node-%d", getpid());
+	ASSERT_EQ(0, mknod(node, S_IFCHR | 0600, box_st.st_rdev));
+	/* An open fd keeps the box, and its number, until it is closed. */
+	close(self->box);
+	self->box = -1;
+	ASSERT_EQ(0, fdbox_delete(self->ctl, self->name));
+
+	for (i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "%s-%d", self->name, i);
+		ASSERT_EQ(0, fdbox_create(self->ctl, name));
+		snprintf(path, sizeof(path), "%s/%s", FDBOX_DIR, name);
+		ASSERT_EQ(0, stat(path, &st));
+		EXPECT_NE(box_st.st_rdev, st.st_rdev) TH_LOG("box %s", name);
+	}
+	EXPECT_EQ(-1, open(node, O_RDWR));
+	EXPECT_EQ(ENXIO, errno);
+	/* Nor may the name, created again, take the number back. */
+	ASSERT_EQ(0, fdbox_create(self->ctl, self->name));
+	EXPECT_EQ(-1, open(node, O_RDWR));
+	EXPECT_EQ(ENXIO, errno);
+
+	for (i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "%s-%d", self->name, i);
+		EXPECT_EQ(0, fdbox_delete(self->ctl, name));
+	}
+	unlink(node);
+}
+
 TEST_F(fdbox, put_get_roundtrip)
 {
 	struct stat before, after;

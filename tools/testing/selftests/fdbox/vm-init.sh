@@ -66,14 +66,20 @@ run() {
 	echo "FDBOX-EXIT $stage $kind $name $?"
 }
 
-# The executables among $@, those named fdbox_carry_* last.
+# The executables among $@ in order: the others, those named fdbox_carry_*,
+# then fdbox_torture_verify_test, which races FINISH with the boxes it set
+# up: it must come after every test that needs the state UPDATED.
 suite_last() {
-	for t in "$@"; do
-		case "${t##*/}" in fdbox_carry_*) continue ;; esac
-		[ -x "$t" ] && echo "$t"
-	done
-	for t in "$@"; do
-		case "${t##*/}" in fdbox_carry_*) [ -x "$t" ] && echo "$t" ;; esac
+	local group t
+	for group in other carry torture; do
+		for t in "$@"; do
+			case "${t##*/}" in
+			fdbox_carry_*) [ $group = carry ] || continue ;;
+			fdbox_torture_verify_test) [ $group = torture ] || continue ;;
+			*) [ $group = other ] || continue ;;
+			esac
+			[ -x "$t" ] && echo "$t"
+		done
 	done
 }
 
@@ -93,10 +99,10 @@ done
 # Order: upstream's liveupdate suite before anything creates sessions;
 # *_verify_test, which check what a live update carried, before anything
 # sends FINISH; *_setup_test, which prepare the next live update, last.
-# fdbox_carry_verify_test ends its stage's verify tests, as it sends FINISH
-# (the runner sends it after them if nobody did, so that the other tests
-# start from NORMAL), and fdbox_carry_setup_test ends the setup tests, as it
-# sends PREPARE.
+# fdbox_carry_verify_test, then fdbox_torture_verify_test end their stage's
+# verify tests, as they send FINISH (the runner sends it after them if
+# nobody did, so that the other tests start from NORMAL), and
+# fdbox_carry_setup_test ends the setup tests, as it sends PREPARE.
 if [ "$tests" != none ]; then
 	args=
 	for t in $(echo "$tests" | tr , ' '); do

@@ -19,7 +19,8 @@
 #   all       deps fetch unpack sync config kernel
 #
 # Environment: FDBOX_CACHE (default ~/.cache/fdbox), JOBS (default nproc),
-# DEBUG=1 selects the debug kernel variant (own build directory).
+# DEBUG=1 selects the debug kernel variant (KASAN, lockdep...), DEBUG=race
+# the KCSAN one; each has its own build directory.
 
 set -euo pipefail
 
@@ -27,13 +28,19 @@ repo=$(realpath "$(dirname "$0")/..")
 cache=${FDBOX_CACHE:-$HOME/.cache/fdbox}
 jobs=${JOBS:-$(nproc)}
 variant=build
-[ "${DEBUG:-0}" = 1 ] && variant=build-debug
+case "${DEBUG:-0}" in
+1) variant=build-debug ;;
+race) variant=build-race ;;
+0) ;;
+*) echo "DEBUG=${DEBUG}: use 1 (KASAN, lockdep...) or race (KCSAN)" >&2; exit 2 ;;
+esac
 pristine=$cache/linux-7.3
 src=$cache/src
 obj=$cache/$variant
 logs=$cache/logs/$variant
 fragment=$repo/tools/testing/selftests/fdbox/config
 debug_fragment=$repo/tools/testing/selftests/fdbox/config.debug
+race_fragment=$repo/tools/testing/selftests/fdbox/config.race
 
 export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache}
 export KBUILD_BUILD_TIMESTAMP=fdbox
@@ -145,6 +152,7 @@ configure() {
 do_config() {
 	local frags=("$fragment")
 	[ "$variant" = build-debug ] && frags+=("$debug_fragment")
+	[ "$variant" = build-race ] && frags+=("$race_fragment")
 	configure "$obj" "${frags[@]}"
 }
 

@@ -11,12 +11,18 @@ set -euo pipefail
 repo=$(realpath "$(dirname "$0")/..")
 cache=${FDBOX_CACHE:-$HOME/.cache/fdbox}
 variant=build
-[ "${DEBUG:-0}" = 1 ] && variant=build-debug
+case "${DEBUG:-0}" in
+1) variant=build-debug ;;
+race) variant=build-race ;;
+esac
 obj=$cache/$variant
 src=$cache/src
 tests=$src/tools/testing/selftests/fdbox
 work=$cache/vm-$1-$variant
 logs=$cache/logs/$variant
+# What `make check DEBUG=race` runs on its KCSAN kernel.
+race_tests="stress.accounting fdbox.put_races_close torture.races
+	    torture.seal_boxes torture.finish_races"
 
 rm -rf "$work"
 mkdir -p "$work" "$logs"
@@ -43,20 +49,30 @@ check)
 	# 1 to 3), with upstream's suite; the hostile-data tests damage what
 	# FDBox hands over after stages 1, 3, 4 and 5; the torture test races
 	# FINISH with what it set up before the last one, which is clean.
-	# The debug kernel runs several times slower under software emulation.
+	# The debug kernels run several times slower under software emulation.
 	# KASAN's shadow makes KHO scale its scratch areas up until no
 	# contiguous region fits them, and KHO, hence live update, turns off:
 	# give the debug kernel fixed sizes (lowmem, global, per node) that
 	# hold the next kernel's early allocations, its 512 MiB shadow included.
+	# The KCSAN kernel runs the tests that race: the stress and torture
+	# tests, the torture across one live update, and PUT against close().
 	limit=900
-	append=
-	if [ "${DEBUG:-0}" = 1 ]; then
+	opts=(-s 7 -U -e "$tests/expected")
+	case "${DEBUG:-0}" in
+	1)
 		limit=3600
-		append="kho_scratch=64M,128M,768M"
-	fi
-	"$tests/vmtest.sh" -d "$obj" -w "$work/vm" -c "$work/counts" -s 7 -U \
-		-e "$tests/expected" -t "$limit" ${append:+-a "$append"} \
-		> "$logs/tests.log" 2>&1 || rc=$?
+		opts+=(-a "kho_scratch=64M,128M,768M")
+		;;
+	race)
+		limit=2400
+		opts=(-s 2)
+		for t in $race_tests; do
+			opts+=(-T "$t")
+		done
+		;;
+	esac
+	"$tests/vmtest.sh" -d "$obj" -w "$work/vm" -c "$work/counts" \
+		-t "$limit" "${opts[@]}" > "$logs/tests.log" 2>&1 || rc=$?
 	if [ $rc -ne 0 ]; then
 		cat "$logs/tests.log"
 	else

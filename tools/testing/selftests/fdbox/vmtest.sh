@@ -241,8 +241,43 @@ done
 if grep -q '^FDBOX-KEXEC-FAILED' "$results"; then
 	problems+=("kexec failed: $(grep -B2 '^FDBOX-KEXEC-FAILED' "$results" | head -n 2)")
 fi
+# KCSAN data-race reports (a DEBUG=race kernel): one whose stacks pass
+# through FDBox, our LUO state machine, the file API our patches add to LUO
+# or close_fd_file() fails the run; one entirely in upstream code is listed
+# and judged by a person. Either is then taken out of the console before
+# the scan for other problems, which would see its "BUG:" line.
+ours='fdbox|luo_state_|luo_ioctl_(get_state|set_event)|liveupdate_file_|close_fd_file'
+kcsan=$work_dir/kcsan.log
+awk -v ours="$ours" -v out="$kcsan" '
+	/BUG: KCSAN:/ {
+		inreport = 1
+		title = $0
+		sub(/.*BUG: KCSAN: /, "", title)
+		mine = 0
+		next
+	}
+	inreport && /^(\[[ 0-9.]*\] )?====================/ {
+		print (mine ? "ours " : "upstream ") title > out
+		inreport = 0
+		next
+	}
+	inreport { if ($0 ~ ours) mine = 1; next }
+	{ print }
+' "$console" > "$console.rest"
+while read -r n where title; do
+	if [ "$where" = ours ]; then
+		problems+=("KCSAN in our code, ${n}x: $title (see console)")
+	else
+		echo "# vmtest: KCSAN in upstream code, ${n}x: $title"
+	fi
+done < <(tr -d '\r' < "$kcsan" 2>/dev/null | sort | uniq -c || true)
+# A KCSAN kernel proves at boot that its detector works.
+if grep -q '^CONFIG_KCSAN=y' "$build_dir/.config" &&
+   ! grep -q 'kcsan: selftest: [0-9]*/[0-9]* tests passed' "$console"; then
+	problems+=("KCSAN did not pass its boot selftest (see console)")
+fi
 kernel_problem='Kernel panic|Oops|BUG:|WARNING:|general protection|Call Trace:|UBSAN:|KASAN:|unreferenced object|possible recursive locking|possible circular locking|INFO: task .* blocked'
-if grep -qE "$kernel_problem" "$console"; then
+if grep -qE "$kernel_problem" "$console.rest"; then
 	problems+=("the kernel reported a problem (see console)")
 fi
 # Every run asks for live update; a kernel that turned it off would skip

@@ -144,10 +144,21 @@ static ssize_t count_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(count);
 
+static ssize_t prepare_error_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	struct fdbox *box = fdbox_from_dev(dev);
+
+	guard(mutex)(&box->lock);
+	return sysfs_emit(buf, "%s\n", box->prepare_error ?: "");
+}
+static DEVICE_ATTR_RO(prepare_error);
+
 static struct attribute *fdbox_box_attrs[] = {
 	&dev_attr_state.attr,
 	&dev_attr_sealed.attr,
 	&dev_attr_count.attr,
+	&dev_attr_prepare_error.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(fdbox_box);
@@ -396,6 +407,7 @@ static void fdbox_box_release(struct device *dev)
 		rhashtable_destroy(&box->names);
 	ida_free(&fdbox_minors, MINOR(dev->devt));
 	mutex_destroy(&box->lock);
+	kfree(box->prepare_error);
 	kfree(box);
 }
 
@@ -621,7 +633,13 @@ static int fdbox_unseal(struct file *filp, void *argp,
 		if (err)
 			return err;
 	}
-	return fdbox_set_sealed(box, false);
+	err = fdbox_set_sealed(box, false);
+	if (!err) {
+		/* Whatever stopped PREPARE may be fixed now. */
+		kfree(box->prepare_error);
+		box->prepare_error = NULL;
+	}
+	return err;
 }
 
 /* Largest element size accepted from userspace, for future growth. */

@@ -33,6 +33,9 @@
  * @carried:  Sealed, and preserved for the live update under way.
  * @frozen:   Carried, and its files frozen on the kexec reboot path.
  * @incoming: Came from the previous kernel; UNSEAL restores its files.
+ * @prepare_error: Why the last PREPARE could not carry the box, for the
+ *            operator (sysfs); NULL once a PREPARE carried it or it was
+ *            unsealed.
  */
 struct fdbox {
 	struct device dev;
@@ -47,6 +50,7 @@ struct fdbox {
 	bool carried;
 	bool frozen;
 	bool incoming;
+	char *prepare_error;
 };
 
 /**

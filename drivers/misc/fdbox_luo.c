@@ -108,12 +108,23 @@ static int fdbox_preserve_box(struct fdbox *box)
 	fdbox_for_each_entry(entry, box) {
 		err = liveupdate_file_preserve(entry->file, &entry->luo);
 		if (err) {
+			/*
+			 * The whole PREPARE fails: tell the operator which box
+			 * to fix or delete before trying again.
+			 */
 			dev_warn(&box->dev, "cannot preserve entry %s: %pe\n",
 				 entry->name, ERR_PTR(err));
+			kfree(box->prepare_error);
+			box->prepare_error = kasprintf(GFP_KERNEL,
+						       "entry %s: %pe",
+						       entry->name,
+						       ERR_PTR(err));
 			fdbox_unpreserve_box(box, entry);
 			return err;
 		}
 	}
+	kfree(box->prepare_error);
+	box->prepare_error = NULL;
 	box->carried = true;
 	return 0;
 }

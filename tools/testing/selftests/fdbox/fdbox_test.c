@@ -28,6 +28,7 @@
 
 #include "fdbox_run.h"
 #include "fdbox_util.h"
+#include "luo_util.h"
 #include "../kselftest_harness.h"
 
 /* The RFC ABI, bit for bit. */
@@ -1124,6 +1125,66 @@ static int probe_register(const char *name)
  * A handler's name is the type listings report, in FDBOX_TYPE_LEN bytes
  * with the NUL: a longer one is refused at registration, not at FREEZE.
  */
+/*
+ * A box that PREPARE cannot carry makes the whole PREPARE fail: the box
+ * says why, and once it is fixed PREPARE goes through. An inode that a LUO
+ * session preserves already is such a case: LUO preserves it once.
+ */
+TEST_F(fdbox, prepare_error)
+{
+	struct liveupdate_ioctl_create_session cs = { .size = sizeof(cs) };
+	struct liveupdate_session_preserve_fd pf = { .size = sizeof(pf) };
+	char buf[FDBOX_NAME_LEN + 64];
+	int luo, mfd, fd;
+
+	luo = luo_open();
+	if (luo < 0) {
+		ASSERT_TRUE(fdbox_may_skip("CONFIG_LIVEUPDATE"))
+			TH_LOG("no %s: %s", LUO_DEV, strerror(-luo));
+		SKIP(return, "no %s", LUO_DEV);
+	}
+	ASSERT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
+	snprintf((char *)cs.name, sizeof(cs.name), "fdbox-prep-%d", getpid());
+	ASSERT_EQ(0, ioctl(luo, LIVEUPDATE_IOCTL_CREATE_SESSION, &cs));
+
+	mfd = memfd_pattern("shared", 8192, 9);
+	ASSERT_GE(mfd, 0);
+	pf.fd = mfd;
+	pf.token = 1;
+	ASSERT_EQ(0, ioctl(cs.fd, LIVEUPDATE_SESSION_PRESERVE_FD, &pf));
+	ASSERT_EQ(0, fdbox_put(self->box, dup(mfd), "in-a-session"));
+	ASSERT_EQ(0, fdbox_seal(self->box));
+
+	ASSERT_EQ(0, fdbox_sysfs(self->name, "prepare_error", buf,
+				 sizeof(buf)));
+	EXPECT_STREQ("", buf);
+	EXPECT_EQ(-EBUSY, luo_set_event(luo, LIVEUPDATE_PREPARE));
+	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
+	ASSERT_EQ(0, fdbox_sysfs(self->name, "prepare_error", buf,
+				 sizeof(buf)));
+	EXPECT_EQ(0, strncmp(buf, "entry in-a-session: -", 21))
+		TH_LOG("prepare_error: '%s'", buf);
+
+	/* Unsealed, the box may have changed: the error goes. */
+	ASSERT_EQ(0, fdbox_unseal(self->box));
+	ASSERT_EQ(0, fdbox_sysfs(self->name, "prepare_error", buf,
+				 sizeof(buf)));
+	EXPECT_STREQ("", buf);
+	fd = fdbox_get(self->box, "in-a-session");
+	ASSERT_GE(fd, 0);
+	close(fd);
+	ASSERT_EQ(0, fdbox_seal(self->box));
+	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_PREPARE));
+	ASSERT_EQ(0, fdbox_sysfs(self->name, "state", buf, sizeof(buf)));
+	EXPECT_STREQ("carried", buf);
+	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_CANCEL));
+	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
+
+	close(cs.fd);
+	close(mfd);
+	close(luo);
+}
+
 TEST(handler_name_length)
 {
 	char name[FDBOX_TYPE_LEN + 1];

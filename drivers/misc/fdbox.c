@@ -78,7 +78,8 @@ static unsigned int fdbox_nr_boxes;
  * device number, which outlives the box. The minor of a deleted box goes
  * to a new box only once every other minor has been given out since, so
  * that such a node does not open someone else's box. A live update carries
- * each box's minor and the cursor (see fdbox_luo.c). Both under fdbox_lock.
+ * each box's minor and the cursor (see fdbox_luo.c). The cursor, and
+ * allocations from the IDA, under fdbox_lock.
  */
 static DEFINE_IDA(fdbox_minors);
 static unsigned int fdbox_next_minor;
@@ -345,7 +346,9 @@ int fdbox_entry_hold(struct fdbox_entry *entry, struct file *file)
 void fdbox_free_entry(struct fdbox_entry *entry)
 {
 	if (entry->file) {
-		xa_erase(&fdbox_inodes, (unsigned long)file_inode(entry->file));
+		/* Only its own: a restored file may be held unregistered. */
+		xa_cmpxchg(&fdbox_inodes, (unsigned long)file_inode(entry->file),
+			   entry, NULL, 0);
 		fput(entry->file);
 	}
 	if (entry->handler)
@@ -825,13 +828,14 @@ static int fdbox_alloc_minor(int want)
 	}
 	minor = ida_alloc_range(&fdbox_minors, fdbox_next_minor,
 				FDBOX_MINORS - 1, GFP_KERNEL);
-	if (minor == -ENOSPC && fdbox_next_minor) {
-		pr_info_once("box minors wrapped: a node made for a deleted box may open a new one\n");
+	if (minor == -ENOSPC && fdbox_next_minor)
 		minor = ida_alloc_range(&fdbox_minors, 0, fdbox_next_minor - 1,
 					GFP_KERNEL);
-	}
-	if (minor >= 0)
-		fdbox_next_minor = (minor + 1) % FDBOX_MINORS;
+	if (minor < 0)
+		return minor;
+	if (minor < fdbox_next_minor)
+		pr_info_once("box minors wrapped: a node made for a deleted box may open a new one\n");
+	fdbox_next_minor = (minor + 1) % FDBOX_MINORS;
 	return minor;
 }
 

@@ -29,10 +29,10 @@
  *   kills the box in one hold of the box lock, so that an UNSEAL racing it
  *   finds either the box as it came or a deleted one (-ENODEV).
  *
- * The device tree is compatible "fdbox-v2"::
+ * The device tree is compatible "fdbox-v1"::
  *
  *   / {
- *           compatible = "fdbox-v2";
+ *           compatible = "fdbox-v1";
  *           next-minor = <u32>;                   // the minor cursor
  *           box-0 {
  *                   name = "vm1";                 // the box name
@@ -48,9 +48,12 @@
  *
  * It comes from the previous kernel and is checked before use: a header
  * with a wrong magic, version, size or checksum, or a tree that is not
- * valid or not "fdbox-v2", rejects the whole subtree; a box or an entry
+ * valid or not "fdbox-v1", rejects the whole subtree; a box or an entry
  * whose name, minor, string or size does not check out, or whose name or
- * minor is taken already, is skipped. Each is reported. The checksum catches corruption,
+ * minor is taken already, is skipped. "minor" and "next-minor" came after
+ * the first kernels that wrote "fdbox-v1": a tree without them is still
+ * taken, its boxes get new minors and the cursor goes on after the highest
+ * one restored. Each is reported. The checksum catches corruption,
  * not forgery: the data of an entry that passes is handed to its LUO
  * handler, which trusts the previous kernel as LUO sessions do.
  */
@@ -431,10 +434,13 @@ int fdbox_luo_restore(struct fdbox *box)
 			continue;
 
 		err = liveupdate_file_retrieve(entry->luo_compat, &entry->luo);
-		if (!err) {
-			err = fdbox_entry_hold(entry, entry->luo.file);
-			if (err)
-				fput(entry->luo.file);
+		if (!err && fdbox_entry_hold(entry, entry->luo.file)) {
+			/*
+			 * The file was retrieved, its data consumed: keep it
+			 * even unregistered. Nobody else can reach the new
+			 * inode before GET takes it out of this entry.
+			 */
+			entry->file = entry->luo.file;
 		}
 		if (err && !entry->luo.retrieve_status) {
 			/*
@@ -520,7 +526,10 @@ static void __init fdbox_restore_entry(struct fdbox *box, const void *fdt,
 	}
 }
 
-/* A u32 property below @limit, or -1. */
+/*
+ * Property @prop of @node, a u32 below @limit: its value, -ENOENT if
+ * there is none, -EINVAL if it does not check out.
+ */
 static int __init fdbox_fdt_u32(const void *fdt, int node, const char *prop,
 				u32 limit)
 {
@@ -528,12 +537,15 @@ static int __init fdbox_fdt_u32(const void *fdt, int node, const char *prop,
 	int len;
 
 	p = fdt_getprop(fdt, node, prop, &len);
-	if (!p || len != sizeof(*p) || fdt32_to_cpu(*p) >= limit)
-		return -1;
+	if (!p)
+		return -ENOENT;
+	if (len != sizeof(*p) || fdt32_to_cpu(*p) >= limit)
+		return -EINVAL;
 	return fdt32_to_cpu(*p);
 }
 
-static void __init fdbox_restore_box(const void *fdt, int node)
+/* Restore one box; the minor it got, or a negative errno if skipped. */
+static int __init fdbox_restore_box(const void *fdt, int node)
 {
 	struct fdbox *box;
 	const char *name;
@@ -543,18 +555,23 @@ static void __init fdbox_restore_box(const void *fdt, int node)
 	if (!name || fdbox_check_box_name((const u8 *)name)) {
 		pr_warn("incoming box %s has a bad name, skipped\n",
 			fdt_get_name(fdt, node, NULL) ?: "?");
-		return;
+		return -EINVAL;
 	}
 	/* Its minor, so that the nodes made for the box still open it. */
 	minor = fdbox_fdt_u32(fdt, node, "minor", FDBOX_MINORS);
-	if (minor < 0) {
+	if (minor == -EINVAL) {
 		pr_warn("incoming box %s has a bad minor, skipped\n", name);
-		return;
+		return minor;
 	}
-	box = fdbox_box_add(name, minor);
+	box = fdbox_box_add(name, minor == -ENOENT ? -1 : minor);
+	if (PTR_ERR(box) == -EBUSY) {
+		pr_warn("incoming box %s: its minor %d is taken, skipped\n",
+			name, minor);
+		return -EBUSY;
+	}
 	if (IS_ERR(box)) {
 		pr_warn("cannot restore box %s: %pe, skipped\n", name, box);
-		return;
+		return PTR_ERR(box);
 	}
 
 	guard(mutex)(&box->lock);
@@ -563,6 +580,7 @@ static void __init fdbox_restore_box(const void *fdt, int node)
 	fdt_for_each_subnode(child, fdt, node)
 		fdbox_restore_entry(box, fdt, child);
 	dev_info(&box->dev, "came through the live update, sealed\n");
+	return MINOR(box->dev.devt);
 }
 
 /* The incoming device tree, or NULL if the subtree cannot be trusted. */
@@ -599,7 +617,7 @@ static void __init fdbox_restore_boxes(void)
 	phys_addr_t phys;
 	void *subtree;
 	size_t len;
-	int node, cursor, err;
+	int node, cursor, minor, last = -1, err;
 
 	err = kho_retrieve_subtree(FDBOX_KHO_NAME, &phys, &len);
 	if (err) {
@@ -617,12 +635,17 @@ static void __init fdbox_restore_boxes(void)
 		 * may have nodes still: go on after them.
 		 */
 		cursor = fdbox_fdt_u32(fdt, 0, "next-minor", FDBOX_MINORS);
-		if (cursor < 0)
+		if (cursor == -EINVAL)
 			pr_warn("incoming minor cursor is bad, ignored\n");
-		else
+		if (cursor >= 0)
 			fdbox_set_minor_cursor(cursor);
-		fdt_for_each_subnode(node, fdt, 0)
-			fdbox_restore_box(fdt, node);
+		fdt_for_each_subnode(node, fdt, 0) {
+			minor = fdbox_restore_box(fdt, node);
+			last = max(last, minor);
+		}
+		/* Without a cursor, after the carried boxes at least. */
+		if (cursor < 0 && last >= 0)
+			fdbox_set_minor_cursor(last + 1);
 	}
 	kho_restore_free(subtree);
 }

@@ -26,8 +26,8 @@
 
 #define FDBOX_KHO_NAME		"fdbox"
 #define FDBOX_KHO_MAGIC		0x78426446	/* "FdBx" */
-#define FDBOX_KHO_VERSION	2
-#define FDBOX_KHO_COMPATIBLE	"fdbox-v2"
+#define FDBOX_KHO_VERSION	1
+#define FDBOX_KHO_COMPATIBLE	"fdbox-v1"
 
 /**
  * struct fdbox_kho_header - Start of the "fdbox" KHO subtree.

@@ -71,7 +71,7 @@ static const struct hostile_box {
 	  "incoming box hostile-minor-big has a bad minor, skipped" },
 	/* After hostile-ok in name order, hence restored after it. */
 	{ "hostile-zminor", "box-minor-of hostile-zminor hostile-ok", BOX_GONE,
-	  "cannot restore box hostile-zminor: " },
+	  "incoming box hostile-zminor: its minor " },
 	{ "hostile-entry-nul", "entry-name-nul hostile-entry-nul", FIRST_GONE,
 	  "hostile-entry-nul: incoming entry fd-0 is malformed, skipped" },
 	{ "hostile-entry-long", "entry-name-long hostile-entry-long",

@@ -241,28 +241,58 @@ done
 if grep -q '^FDBOX-KEXEC-FAILED' "$results"; then
 	problems+=("kexec failed: $(grep -B2 '^FDBOX-KEXEC-FAILED' "$results" | head -n 2)")
 fi
-# KCSAN data-race reports (a DEBUG=race kernel): one whose stacks pass
-# through FDBox, our LUO state machine, the file API our patches add to LUO
-# or close_fd_file() fails the run; one entirely in upstream code is listed
-# and judged by a person. Either is then taken out of the console before
-# the scan for other problems, which would see its "BUG:" line.
-ours='fdbox|luo_state_|luo_ioctl_(get_state|set_event)|liveupdate_file_|close_fd_file'
+# KCSAN data-race reports (a DEBUG=race kernel): one with a stack frame in
+# FDBox, our LUO state machine, the file API our patches add to LUO or
+# close_fd_file() fails the run, and so does one cut short; one wholly in
+# upstream code is listed and judged by a person. Either is then taken out
+# of the console before the scan for other problems, which would see its
+# "BUG:" line; lines of other problems printed in the middle of it stay.
+kernel_problem='Kernel panic|Oops|BUG:|WARNING:|general protection|Call Trace:|UBSAN:|KASAN:|unreferenced object|possible recursive locking|possible circular locking|INFO: task .* blocked'
+ours='fdbox_|luo_state_|luo_ioctl_(get_state|set_event)|liveupdate_file_|close_fd_file|liveupdate_state|liveupdate_(un)?register_subsystem|liveupdate_get_subsystem_data|luo_file_handler_get|luo_test_|(state|sealed|count|prepare_error)_show'
 kcsan=$work_dir/kcsan.log
-awk -v ours="$ours" -v out="$kcsan" '
-	/BUG: KCSAN:/ {
+: > "$kcsan"
+awk -v ours="^($ours)" -v problem="$kernel_problem" -v out="$kcsan" '
+	function report(cut) {
+		print (mine || cut ? "ours " : "upstream ") \
+		      (cut ? "cut short: " : "") title > out
+	}
+	BEGIN { for (i = 0; i < 66; i++) sep = sep "=" }
+	{
+		sub(/\r$/, "")
+		line = $0
+		sub(/^\[[ 0-9.]*\] /, "", line)
+	}
+	line ~ /^BUG: KCSAN: / {
+		if (inreport)
+			report(1)
 		inreport = 1
-		title = $0
-		sub(/.*BUG: KCSAN: /, "", title)
+		title = line
+		sub(/^BUG: KCSAN: /, "", title)
 		mine = 0
 		next
 	}
-	inreport && /^(\[[ 0-9.]*\] )?====================/ {
-		print (mine ? "ours " : "upstream ") title > out
+	inreport && line == sep {
+		report(0)
 		inreport = 0
 		next
 	}
-	inreport { if ($0 ~ ours) mine = 1; next }
+	inreport {
+		fn = line
+		sub(/^ +/, "", fn)
+		if (fn ~ /\+0x[0-9a-f]+\/0x[0-9a-f]+/) {
+			sub(/\+0x.*/, "", fn)
+			if (fn ~ ours)
+				mine = 1
+		} else if (line ~ problem) {
+			print
+		}
+		next
+	}
 	{ print }
+	END {
+		if (inreport)
+			report(1)
+	}
 ' "$console" > "$console.rest"
 while read -r n where title; do
 	if [ "$where" = ours ]; then
@@ -276,7 +306,6 @@ if grep -q '^CONFIG_KCSAN=y' "$build_dir/.config" &&
    ! grep -q 'kcsan: selftest: [0-9]*/[0-9]* tests passed' "$console"; then
 	problems+=("KCSAN did not pass its boot selftest (see console)")
 fi
-kernel_problem='Kernel panic|Oops|BUG:|WARNING:|general protection|Call Trace:|UBSAN:|KASAN:|unreferenced object|possible recursive locking|possible circular locking|INFO: task .* blocked'
 if grep -qE "$kernel_problem" "$console.rest"; then
 	problems+=("the kernel reported a problem (see console)")
 fi

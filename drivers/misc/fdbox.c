@@ -342,6 +342,22 @@ int fdbox_entry_hold(struct fdbox_entry *entry, struct file *file)
 	return 0;
 }
 
+/**
+ * fdbox_box_prepare_error() - Record why PREPARE could not carry a box.
+ * @box:   The box.
+ * @entry: The name of the entry that failed; unused if @err is 0.
+ * @err:   Its error, or 0 to forget the last one.
+ *
+ * Context: @box->lock held.
+ */
+void fdbox_box_prepare_error(struct fdbox *box, const char *entry, int err)
+{
+	lockdep_assert_held(&box->lock);
+	kfree(box->prepare_error);
+	box->prepare_error = err ? kasprintf(GFP_KERNEL, "entry %s: %pe",
+					     entry, ERR_PTR(err)) : NULL;
+}
+
 /* Release an entry that is in no box: its file, its handler, itself. */
 void fdbox_free_entry(struct fdbox_entry *entry)
 {
@@ -637,11 +653,9 @@ static int fdbox_unseal(struct file *filp, void *argp,
 			return err;
 	}
 	err = fdbox_set_sealed(box, false);
-	if (!err) {
-		/* Whatever stopped PREPARE may be fixed now. */
-		kfree(box->prepare_error);
-		box->prepare_error = NULL;
-	}
+	/* Whatever stopped PREPARE may be fixed now. */
+	if (!err)
+		fdbox_box_prepare_error(box, NULL, 0);
 	return err;
 }
 

@@ -103,6 +103,7 @@ struct fdbox_entry *fdbox_entry_alloc(const char *name);
 int fdbox_entry_insert(struct fdbox *box, struct fdbox_entry *entry);
 void fdbox_entry_erase(struct fdbox *box, struct fdbox_entry *entry);
 int fdbox_entry_hold(struct fdbox_entry *entry, struct file *file);
+void fdbox_box_prepare_error(struct fdbox *box, const char *entry, int err);
 void fdbox_free_entry(struct fdbox_entry *entry);
 const struct fdbox_file_handler *fdbox_get_handler_by_name(const char *name);
 

@@ -117,17 +117,12 @@ static int fdbox_preserve_box(struct fdbox *box)
 			 */
 			dev_warn(&box->dev, "cannot preserve entry %s: %pe\n",
 				 entry->name, ERR_PTR(err));
-			kfree(box->prepare_error);
-			box->prepare_error = kasprintf(GFP_KERNEL,
-						       "entry %s: %pe",
-						       entry->name,
-						       ERR_PTR(err));
+			fdbox_box_prepare_error(box, entry->name, err);
 			fdbox_unpreserve_box(box, entry);
 			return err;
 		}
 	}
-	kfree(box->prepare_error);
-	box->prepare_error = NULL;
+	fdbox_box_prepare_error(box, NULL, 0);
 	box->carried = true;
 	return 0;
 }

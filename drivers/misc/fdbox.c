@@ -33,7 +33,14 @@
  *   entry. Its own lock is taken under ``box->lock``: an entry holds its
  *   inode from PUT (or its restore at UNSEAL) until it is freed.
  *
- * Lock order: ``fdbox_lock`` -> ``box->lock``.
+ * Lock order: ``fdbox_lock`` -> ``box->lock`` -> the inode lock of a
+ * boxed file (the memfd seal hooks, and memfd_luo at PREPARE).
+ *
+ * Limits: a box holds at most ``max_entries`` entries and ``max_bytes``
+ * bytes of file size, which only root sets. PUT checks a file's size as
+ * it is then; SEAL freezes the size of every memfd (memfd_luo's own
+ * freeze, lifted at UNSEAL) and measures again, so that PREPARE, which
+ * allocates and pins every page up to that size, gets what was checked.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -45,14 +52,18 @@
 #include <linux/err.h>
 #include <linux/fdbox.h>
 #include <linux/fdtable.h>
+#include <linux/kho/abi/fdbox.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
 #include <linux/init.h>
 #include <linux/jhash.h>
+#include <linux/memfd.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/rbtree.h>
 #include <linux/rhashtable.h>
 #include <linux/rwsem.h>
@@ -67,6 +78,20 @@
 
 /* How many boxes may exist at the same time. */
 #define FDBOX_MAX_BOXES		4096
+
+/*
+ * Default entry limit of a new box: each entry costs kernel memory,
+ * charged to whoever put it. Room in the live update's tree is shared by
+ * all sealed boxes, and SEAL reserves it.
+ */
+#define FDBOX_DEFAULT_MAX_ENTRIES	65536
+
+/*
+ * What the sealed boxes take of the next live update's tree, so that SEAL,
+ * not PREPARE for everyone, fails when it is full.
+ */
+static atomic_long_t fdbox_carry_used = ATOMIC_LONG_INIT(FDBOX_FDT_BASE +
+		sizeof(struct fdbox_kho_header));
 
 /* Protects fdbox_boxes, and box creation and deletion. */
 DEFINE_MUTEX(fdbox_lock);
@@ -155,11 +180,102 @@ static ssize_t prepare_error_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(prepare_error);
 
+/* Root only: the sizes of a tenant's files are not public. */
+static ssize_t bytes_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct fdbox *box = fdbox_from_dev(dev);
+
+	guard(mutex)(&box->lock);
+	return sysfs_emit(buf, "%llu\n", box->nr_bytes);
+}
+static DEVICE_ATTR_ADMIN_RO(bytes);
+
+/*
+ * Limits are the operator's: root in the initial namespace, as for CREATE,
+ * whatever the mode of the attribute. A sealed box was checked against its
+ * limits at SEAL: they change only while it is unsealed.
+ */
+static int fdbox_box_may_set_limit(struct fdbox *box)
+{
+	lockdep_assert_held(&box->lock);
+	if (box->deleted)
+		return -ENODEV;
+	if (box->sealed)
+		return -EBUSY;
+	return 0;
+}
+
+static ssize_t max_entries_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct fdbox *box = fdbox_from_dev(dev);
+
+	guard(mutex)(&box->lock);
+	return sysfs_emit(buf, "%u\n", box->max_entries);
+}
+
+static ssize_t max_entries_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t len)
+{
+	struct fdbox *box = fdbox_from_dev(dev);
+	unsigned int val;
+	int err;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	err = kstrtouint(buf, 10, &val);
+	if (err)
+		return err;
+	guard(mutex)(&box->lock);
+	err = fdbox_box_may_set_limit(box);
+	if (err)
+		return err;
+	box->max_entries = val;
+	return len;
+}
+static DEVICE_ATTR_RW(max_entries);
+
+static ssize_t max_bytes_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct fdbox *box = fdbox_from_dev(dev);
+
+	guard(mutex)(&box->lock);
+	return sysfs_emit(buf, "%llu\n", box->max_bytes);
+}
+
+static ssize_t max_bytes_store(struct device *dev,
+			       struct device_attribute *attr,
+			       const char *buf, size_t len)
+{
+	struct fdbox *box = fdbox_from_dev(dev);
+	u64 val;
+	int err;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	err = kstrtou64(buf, 10, &val);
+	if (err)
+		return err;
+	guard(mutex)(&box->lock);
+	err = fdbox_box_may_set_limit(box);
+	if (err)
+		return err;
+	box->max_bytes = val;
+	return len;
+}
+static DEVICE_ATTR_RW(max_bytes);
+
 static struct attribute *fdbox_box_attrs[] = {
 	&dev_attr_state.attr,
 	&dev_attr_sealed.attr,
 	&dev_attr_count.attr,
 	&dev_attr_prepare_error.attr,
+	&dev_attr_bytes.attr,
+	&dev_attr_max_entries.attr,
+	&dev_attr_max_bytes.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(fdbox_box);
@@ -308,6 +424,7 @@ int fdbox_entry_insert(struct fdbox *box, struct fdbox_entry *entry)
 		return err;
 	list_add_tail(&entry->list, &box->entries);
 	box->nr_entries++;
+	box->nr_bytes += entry->size;
 	return 0;
 }
 
@@ -318,6 +435,7 @@ void fdbox_entry_erase(struct fdbox *box, struct fdbox_entry *entry)
 	rhashtable_remove_fast(&box->names, &entry->hnode, fdbox_entry_params);
 	list_del(&entry->list);
 	box->nr_entries--;
+	box->nr_bytes -= min(box->nr_bytes, entry->size);
 }
 
 /**
@@ -340,6 +458,72 @@ int fdbox_entry_hold(struct fdbox_entry *entry, struct file *file)
 		return err == -EBUSY ? -EALREADY : err;
 	entry->file = file;
 	return 0;
+}
+
+/* A file of @size bytes can never be carried in @box: -EFBIG. */
+static int fdbox_check_size(const struct fdbox *box,
+			    const struct fdbox_file_handler *handler, u64 size)
+{
+	if (size > box->max_bytes ||
+	    (handler->max_size && size > handler->max_size))
+		return -EFBIG;
+	return 0;
+}
+
+/*
+ * Take the sizes of @box's files again, its waiting entries aside, and
+ * check them against its limits: 0, -EFBIG with the name of the first file
+ * too large in *@entry, or -ENOSPC if the box holds too much. Files change
+ * size behind the box until the seal hooks fix them.
+ */
+static int fdbox_box_measure(struct fdbox *box, const char **entry)
+{
+	struct fdbox_entry *e;
+	int err = 0;
+
+	lockdep_assert_held(&box->lock);
+	box->nr_bytes = 0;
+	fdbox_for_each_entry(e, box) {
+		if (!e->file)
+			continue;
+		e->size = i_size_read(file_inode(e->file));
+		/* Saturated, the sum is still above any limit. */
+		if (check_add_overflow(box->nr_bytes, e->size, &box->nr_bytes))
+			box->nr_bytes = U64_MAX;
+		if (!err && fdbox_check_size(box, e->handler, e->size)) {
+			*entry = e->name;
+			err = -EFBIG;
+		}
+	}
+	if (err)
+		return err;
+	if (box->nr_entries > box->max_entries ||
+	    box->nr_bytes > box->max_bytes)
+		return -ENOSPC;
+	return 0;
+}
+
+/* Reserve room in the next live update's tree for sealed @box. */
+static int fdbox_carry_reserve(struct fdbox *box)
+{
+	size_t cost = FDBOX_FDT_BOX + (size_t)box->nr_entries * FDBOX_FDT_ENTRY;
+
+	lockdep_assert_held(&box->lock);
+	if (!IS_ENABLED(CONFIG_FDBOX_LUO))
+		return 0;
+	if (atomic_long_add_return(cost, &fdbox_carry_used) > FDBOX_FDT_MAX) {
+		atomic_long_sub(cost, &fdbox_carry_used);
+		return -ENOSPC;
+	}
+	box->carry_cost = cost;
+	return 0;
+}
+
+static void fdbox_carry_release(struct fdbox *box)
+{
+	lockdep_assert_held(&box->lock);
+	atomic_long_sub(box->carry_cost, &fdbox_carry_used);
+	box->carry_cost = 0;
 }
 
 /**
@@ -378,7 +562,7 @@ static void fdbox_free_entry_fn(void *entry, void *arg)
 }
 
 /* Call the seal or unseal hook of one entry. */
-static int fdbox_entry_seal(const struct fdbox_entry *entry, bool seal)
+int fdbox_entry_seal(const struct fdbox_entry *entry, bool seal)
 {
 	const struct fdbox_file_handler *handler = entry->handler;
 	int (*hook)(const struct fdbox_file_handler *handler, struct file *file);
@@ -528,6 +712,15 @@ static int fdbox_box_put(struct fdbox *box, struct fdbox_entry *entry,
 		return -ENODEV;
 	if (box->sealed)
 		return -EBUSY;
+	/* Refused now rather than at SEAL, or at PREPARE for everyone. */
+	entry->size = i_size_read(file_inode(file));
+	err = fdbox_check_size(box, entry->handler, entry->size);
+	if (err)
+		return err;
+	if (box->nr_entries >= box->max_entries ||
+	    box->nr_bytes + entry->size < box->nr_bytes ||
+	    box->nr_bytes + entry->size > box->max_bytes)
+		return -ENOSPC;
 	err = fdbox_entry_insert(box, entry);
 	if (err)
 		return err;
@@ -625,19 +818,31 @@ static int fdbox_seal(struct file *filp, void *argp,
 		      void __user *uarg)
 {
 	struct fdbox *box = filp->private_data;
+	const char *entry;
+	int err;
 
 	guard(mutex)(&box->lock);
 	if (box->deleted)
 		return -ENODEV;
 	if (box->sealed)
 		return -EBUSY;
-	return fdbox_set_sealed(box, true);
+	err = fdbox_set_sealed(box, true);
+	if (err)
+		return err;
+	/* Measured once sealed: the seal hooks fix the files' sizes. */
+	err = fdbox_box_measure(box, &entry);
+	if (!err)
+		err = fdbox_carry_reserve(box);
+	if (err && fdbox_set_sealed(box, false))
+		dev_warn(&box->dev, "cannot unseal again\n");
+	return err;
 }
 
 static int fdbox_unseal(struct file *filp, void *argp,
 			void __user *uarg)
 {
 	struct fdbox *box = filp->private_data;
+	const char *entry;
 	int err;
 
 	guard(mutex)(&box->lock);
@@ -651,12 +856,16 @@ static int fdbox_unseal(struct file *filp, void *argp,
 		err = fdbox_luo_restore(box);
 		if (err)
 			return err;
+		/* Only for the accounting: an unsealed box may be over. */
+		fdbox_box_measure(box, &entry);
 	}
 	err = fdbox_set_sealed(box, false);
+	if (err)
+		return err;
+	fdbox_carry_release(box);
 	/* Whatever stopped PREPARE may be fixed now. */
-	if (!err)
-		fdbox_box_prepare_error(box, NULL, 0);
-	return err;
+	fdbox_box_prepare_error(box, NULL, 0);
+	return 0;
 }
 
 /* Largest element size accepted from userspace, for future growth. */
@@ -805,6 +1014,9 @@ static struct fdbox *fdbox_box_new(const char *name, int minor)
 	}
 	mutex_init(&box->lock);
 	INIT_LIST_HEAD(&box->entries);
+	box->max_entries = FDBOX_DEFAULT_MAX_ENTRIES;
+	/* Preserving a box allocates all of it: more can never be carried. */
+	box->max_bytes = (u64)totalram_pages() << PAGE_SHIFT;
 
 	/* From here on, put_device() frees the box and its minor. */
 	device_initialize(&box->dev);
@@ -921,11 +1133,22 @@ struct fdbox *fdbox_box_add(const char *name, int minor)
  */
 void fdbox_box_kill(struct fdbox *box)
 {
+	struct fdbox_entry *entry;
+
 	lockdep_assert_held(&box->lock);
+	/* An incoming box that FINISH drops may hold restored files. */
+	if (box->sealed) {
+		fdbox_for_each_entry(entry, box) {
+			if (entry->file)
+				fdbox_entry_seal(entry, false);
+		}
+	}
+	fdbox_carry_release(box);
 	box->deleted = true;
 	rhashtable_free_and_destroy(&box->names, fdbox_free_entry_fn, NULL);
 	INIT_LIST_HEAD(&box->entries);
 	box->nr_entries = 0;
+	box->nr_bytes = 0;
 }
 
 /**
@@ -1136,14 +1359,46 @@ static bool fdbox_memfd_can_box(const struct fdbox_file_handler *handler,
 	return shmem_file(file) && !file_inode(file)->i_nlink;
 }
 
+/*
+ * A sealed memfd keeps its size (a resize, a write past its end or a
+ * fallocate() fails with EPERM), so that the size its box was checked
+ * against at SEAL is the one PREPARE preserves, pages and holes alike.
+ * It is the freeze memfd_luo applies while it preserves the file; the
+ * freezes are counted, so neither lifts the other's.
+ */
+static int fdbox_memfd_freeze(struct file *file, bool freeze)
+{
+	struct inode *inode = file_inode(file);
+
+	inode_lock(inode);
+	shmem_freeze(inode, freeze);
+	inode_unlock(inode);
+	return 0;
+}
+
+static int fdbox_memfd_seal(const struct fdbox_file_handler *handler,
+			    struct file *file)
+{
+	return fdbox_memfd_freeze(file, true);
+}
+
+static int fdbox_memfd_unseal(const struct fdbox_file_handler *handler,
+			      struct file *file)
+{
+	return fdbox_memfd_freeze(file, false);
+}
+
 static const struct fdbox_file_ops fdbox_memfd_ops = {
 	.can_box = fdbox_memfd_can_box,
+	.seal = fdbox_memfd_seal,
+	.unseal = fdbox_memfd_unseal,
 };
 
 static struct fdbox_file_handler fdbox_memfd_handler = {
 	.name = "memfd",
 	.ops = &fdbox_memfd_ops,
 	.owner = THIS_MODULE,
+	.max_size = MEMFD_LUO_MAX_SIZE,
 };
 
 static int __init fdbox_init(void)

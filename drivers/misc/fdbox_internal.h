@@ -12,6 +12,7 @@
 #include <linux/fdbox.h>
 #include <linux/kdev_t.h>
 #include <linux/liveupdate.h>
+#include <linux/mmzone.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/rhashtable-types.h>
@@ -28,6 +29,11 @@
  * @names:    The same entries, hashed by name: lookups, and PUT and GET,
  *            cost the same however many entries the box holds.
  * @nr_entries: Number of entries in @entries.
+ * @nr_bytes: Sum of the entries' @size.
+ * @max_entries: Most entries the box may hold (sysfs, root only).
+ * @max_bytes: Largest sum of file sizes the box may hold (sysfs, root only).
+ * @carry_cost: What the box, sealed, takes of the next live update's tree;
+ *            0 while unsealed or incoming.
  * @sealed:   No entry may be put or taken.
  * @deleted:  The box was deleted; open files on its device see -ENODEV.
  * @carried:  Sealed, and preserved for the live update under way.
@@ -45,6 +51,10 @@ struct fdbox {
 	struct list_head entries;
 	struct rhashtable names;
 	unsigned int nr_entries;
+	u64 nr_bytes;
+	unsigned int max_entries;
+	u64 max_bytes;
+	size_t carry_cost;
 	bool sealed;
 	bool deleted;
 	bool carried;
@@ -64,6 +74,8 @@ struct fdbox {
  *             is carried, incoming until restored.
  * @luo_compat: Incoming: the compatible string of the LUO file handler
  *             that preserved the file.
+ * @size:      The file's size when it was put, or when its box was last
+ *             sealed or restored; 0 while an incoming entry waits.
  * @name:      The entry's name.
  */
 struct fdbox_entry {
@@ -73,6 +85,7 @@ struct fdbox_entry {
 	const struct fdbox_file_handler *handler;
 	struct liveupdate_file_op_args luo;
 	char luo_compat[LIVEUPDATE_HNDL_COMPAT_LENGTH];
+	u64 size;
 	char name[];
 };
 
@@ -94,6 +107,17 @@ int fdbox_check_box_name(const u8 *name);
 /* Box device minors: the whole minor space of FDBox's major. */
 #define FDBOX_MINORS		BIT(MINORBITS)
 
+/*
+ * Upper bounds of what the outgoing tree takes: its header and root, and
+ * each box and entry; and all of it, one contiguous preserved allocation.
+ */
+#define FDBOX_FDT_BASE		1024
+#define FDBOX_FDT_BOX		(160 + FDBOX_NAME_LEN)
+#define FDBOX_FDT_ENTRY		(128 + FDBOX_NAME_LEN + \
+				 FDBOX_TYPE_LEN + \
+				 LIVEUPDATE_HNDL_COMPAT_LENGTH)
+#define FDBOX_FDT_MAX		(PAGE_SIZE << MAX_PAGE_ORDER)
+
 struct fdbox *fdbox_box_add(const char *name, int minor);
 unsigned int fdbox_minor_cursor(void);
 void fdbox_set_minor_cursor(unsigned int cursor);
@@ -103,6 +127,7 @@ struct fdbox_entry *fdbox_entry_alloc(const char *name);
 int fdbox_entry_insert(struct fdbox *box, struct fdbox_entry *entry);
 void fdbox_entry_erase(struct fdbox *box, struct fdbox_entry *entry);
 int fdbox_entry_hold(struct fdbox_entry *entry, struct file *file);
+int fdbox_entry_seal(const struct fdbox_entry *entry, bool seal);
 void fdbox_box_prepare_error(struct fdbox *box, const char *entry, int err);
 void fdbox_free_entry(struct fdbox_entry *entry);
 const struct fdbox_file_handler *fdbox_get_handler_by_name(const char *name);

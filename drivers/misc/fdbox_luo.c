@@ -37,6 +37,8 @@
  *           box-0 {
  *                   name = "vm1";                 // the box name
  *                   minor = <u32>;                // its device minor
+ *                   max-entries = <u32>;          // its limits
+ *                   max-bytes = <u64>;
  *                   fd-0 {
  *                           name = "guest-ram";   // the entry name
  *                           fdbox-handler = "memfd";
@@ -50,11 +52,11 @@
  * with a wrong magic, version, size or checksum, or a tree that is not
  * valid or not "fdbox-v1", rejects the whole subtree; a box or an entry
  * whose name, minor, string or size does not check out, or whose name or
- * minor is taken already, is skipped. "minor" and "next-minor" came after
- * the first kernels that wrote "fdbox-v1": a tree without them is still
- * taken, its boxes get new minors and the cursor goes on after the highest
- * one restored. Each is reported. The checksum catches corruption,
- * not forgery: the data of an entry that passes is handed to its LUO
+ * minor is taken already, is skipped. "minor", "next-minor" and the limits
+ * came after the first kernels that wrote "fdbox-v1": a tree without them
+ * is still taken, its boxes get new minors and default limits, and the
+ * cursor goes on after the highest one restored. Each is reported. The
+ * checksum catches corruption, not forgery: the data of an entry that passes is handed to its LUO
  * handler, which trusts the previous kernel as LUO sessions do.
  */
 
@@ -73,13 +75,6 @@
 #include <linux/unaligned.h>
 
 #include "fdbox_internal.h"
-
-/* Upper bounds of what one box and one entry take in the tree. */
-#define FDBOX_FDT_BASE		1024
-#define FDBOX_FDT_BOX		(96 + FDBOX_NAME_LEN)
-#define FDBOX_FDT_ENTRY		(128 + FDBOX_NAME_LEN + \
-				 FDBOX_TYPE_LEN + \
-				 LIVEUPDATE_HNDL_COMPAT_LENGTH)
 
 /* The outgoing subtree: allocated and added at PREPARE, written at FREEZE. */
 static struct fdbox_kho_header *fdbox_out;
@@ -238,6 +233,10 @@ static int fdbox_fdt_add_box(void *fdt, struct fdbox *box, unsigned int idx)
 		err = fdt_property_string(fdt, "name", dev_name(&box->dev));
 	if (!err)
 		err = fdt_property_u32(fdt, "minor", MINOR(box->dev.devt));
+	if (!err)
+		err = fdt_property_u32(fdt, "max-entries", box->max_entries);
+	if (!err)
+		err = fdt_property_u64(fdt, "max-bytes", box->max_bytes);
 	fdbox_for_each_entry(entry, box) {
 		if (err)
 			break;
@@ -437,6 +436,10 @@ int fdbox_luo_restore(struct fdbox *box)
 			 */
 			entry->file = entry->luo.file;
 		}
+		/* In a sealed box, as SEAL leaves a file; UNSEAL thaws it. */
+		if (!err && fdbox_entry_seal(entry, true))
+			dev_warn(&box->dev, "entry %s: cannot seal\n",
+				 entry->name);
 		if (err && !entry->luo.retrieve_status) {
 			/*
 			 * No handler: nothing consumed, the entry waits. A
@@ -522,11 +525,11 @@ static void __init fdbox_restore_entry(struct fdbox *box, const void *fdt,
 }
 
 /*
- * Property @prop of @node, a u32 below @limit: its value, -ENOENT if
- * there is none, -EINVAL if it does not check out.
+ * Property @prop of @node, a u32 below @limit, into *@val: 0, -ENOENT if
+ * there is none (*@val untouched), -EINVAL if it does not check out.
  */
 static int __init fdbox_fdt_u32(const void *fdt, int node, const char *prop,
-				u32 limit)
+				u64 limit, u32 *val)
 {
 	const fdt32_t *p;
 	int len;
@@ -536,15 +539,34 @@ static int __init fdbox_fdt_u32(const void *fdt, int node, const char *prop,
 		return -ENOENT;
 	if (len != sizeof(*p) || fdt32_to_cpu(*p) >= limit)
 		return -EINVAL;
-	return fdt32_to_cpu(*p);
+	*val = fdt32_to_cpu(*p);
+	return 0;
+}
+
+/* The same for a u64 property, of any value. */
+static int __init fdbox_fdt_u64(const void *fdt, int node, const char *prop,
+				u64 *val)
+{
+	const void *p;
+	int len;
+
+	p = fdt_getprop(fdt, node, prop, &len);
+	if (!p)
+		return -ENOENT;
+	if (len != sizeof(u64))
+		return -EINVAL;
+	*val = get_unaligned_be64(p);
+	return 0;
 }
 
 /* Restore one box; the minor it got, or a negative errno if skipped. */
 static int __init fdbox_restore_box(const void *fdt, int node)
 {
+	int child, err, err_entries, err_bytes;
+	u32 minor, max_entries;
 	struct fdbox *box;
 	const char *name;
-	int child, minor;
+	u64 max_bytes;
 
 	name = fdbox_fdt_string(fdt, node, "name", FDBOX_NAME_LEN);
 	if (!name || fdbox_check_box_name((const u8 *)name)) {
@@ -553,14 +575,22 @@ static int __init fdbox_restore_box(const void *fdt, int node)
 		return -EINVAL;
 	}
 	/* Its minor, so that the nodes made for the box still open it. */
-	minor = fdbox_fdt_u32(fdt, node, "minor", FDBOX_MINORS);
-	if (minor == -EINVAL) {
+	err = fdbox_fdt_u32(fdt, node, "minor", FDBOX_MINORS, &minor);
+	if (err == -EINVAL) {
 		pr_warn("incoming box %s has a bad minor, skipped\n", name);
-		return minor;
+		return err;
 	}
-	box = fdbox_box_add(name, minor == -ENOENT ? -1 : minor);
+	/* The operator's limits, which a tenant must not lose by a kexec. */
+	err_entries = fdbox_fdt_u32(fdt, node, "max-entries", BIT_ULL(32),
+				    &max_entries);
+	err_bytes = fdbox_fdt_u64(fdt, node, "max-bytes", &max_bytes);
+	if (err_entries == -EINVAL || err_bytes == -EINVAL) {
+		pr_warn("incoming box %s has bad limits, skipped\n", name);
+		return -EINVAL;
+	}
+	box = fdbox_box_add(name, err ? -1 : minor);
 	if (PTR_ERR(box) == -EBUSY) {
-		pr_warn("incoming box %s: its minor %d is taken, skipped\n",
+		pr_warn("incoming box %s: its minor %u is taken, skipped\n",
 			name, minor);
 		return -EBUSY;
 	}
@@ -570,6 +600,10 @@ static int __init fdbox_restore_box(const void *fdt, int node)
 	}
 
 	guard(mutex)(&box->lock);
+	if (!err_entries)
+		box->max_entries = max_entries;
+	if (!err_bytes)
+		box->max_bytes = max_bytes;
 	box->sealed = true;
 	box->incoming = true;
 	fdt_for_each_subnode(child, fdt, node)
@@ -612,7 +646,8 @@ static void __init fdbox_restore_boxes(void)
 	phys_addr_t phys;
 	void *subtree;
 	size_t len;
-	int node, cursor, minor, last = -1, err;
+	int node, minor, last = -1, err;
+	u32 cursor;
 
 	err = kho_retrieve_subtree(FDBOX_KHO_NAME, &phys, &len);
 	if (err) {
@@ -629,17 +664,18 @@ static void __init fdbox_restore_boxes(void)
 		 * Minors given out before the kexec, to boxes deleted since,
 		 * may have nodes still: go on after them.
 		 */
-		cursor = fdbox_fdt_u32(fdt, 0, "next-minor", FDBOX_MINORS);
-		if (cursor == -EINVAL)
+		err = fdbox_fdt_u32(fdt, 0, "next-minor", FDBOX_MINORS,
+				    &cursor);
+		if (err == -EINVAL)
 			pr_warn("incoming minor cursor is bad, ignored\n");
-		if (cursor >= 0)
+		if (!err)
 			fdbox_set_minor_cursor(cursor);
 		fdt_for_each_subnode(node, fdt, 0) {
 			minor = fdbox_restore_box(fdt, node);
 			last = max(last, minor);
 		}
 		/* Without a cursor, after the carried boxes at least. */
-		if (cursor < 0 && last >= 0)
+		if (err && last >= 0)
 			fdbox_set_minor_cursor(last + 1);
 	}
 	kho_restore_free(subtree);

@@ -9,6 +9,7 @@
  *   box-rename BOX NAME    box BOX is renamed NAME (a duplicate if taken)
  *   box-minor-big BOX      the minor of box BOX is FDBOX_MINORS, too big
  *   box-minor-of BOX OTHER box BOX gets the minor of box OTHER
+ *   box-limit-size BOX     the max-bytes limit of box BOX shrinks to 4 bytes
  *   entry-name-nul BOX     the name of the first entry of BOX loses its NUL
  *   entry-name-long BOX    that name grows beyond FDBOX_NAME_LEN
  *   entry-data-size BOX    its LUO data shrinks to 4 bytes
@@ -68,6 +69,7 @@ static const struct {
 	{ "box-rename", 2, true },
 	{ "box-minor-big", 1, true },
 	{ "box-minor-of", 2, true },
+	{ "box-limit-size", 1, true },
 	{ "entry-name-nul", 1, true },
 	{ "entry-name-long", 1, true },
 	{ "entry-data-size", 1, true },
@@ -132,6 +134,8 @@ static int damage_apply_tree(void *fdt, const struct fdbox_damage *d)
 		return fdt_setprop_string(fdt, box, "name", d->arg);
 	if (!strcmp(d->cmd, "box-minor-big"))
 		return fdt_setprop_u32(fdt, box, "minor", FDBOX_MINORS);
+	if (!strcmp(d->cmd, "box-limit-size"))
+		return fdt_setprop_u32(fdt, box, "max-bytes", 0);
 	if (!strcmp(d->cmd, "box-minor-of")) {
 		other = damage_find_box(fdt, d->arg);
 		if (other < 0)

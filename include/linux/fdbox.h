@@ -23,7 +23,9 @@ struct fdbox_file_handler;
  * @seal:    Optional. Called for every entry of a box when the box is
  *           sealed, under the box lock. A non-zero return refuses the seal:
  *           the entries already sealed are unsealed again and the error is
- *           returned to userspace.
+ *           returned to userspace. Called again, and must then succeed,
+ *           when a live update that preserved the file is cancelled: the
+ *           file's LUO handler may have undone what the hook did.
  * @unseal:  Optional. Called for every entry of a sealed box when it is
  *           unsealed, under the box lock. A non-zero return refuses the
  *           unseal: the entries already unsealed are sealed again.
@@ -45,12 +47,16 @@ struct fdbox_file_ops {
  * @ops:   The type's callbacks.
  * @owner: Module that provides the handler; pinned while one of its files
  *         is in a box.
+ * @max_size: Largest file size, in bytes, whose preservation can succeed;
+ *         0 if there is no such limit. A larger file is refused at PUT and
+ *         at SEAL, so that PREPARE does not fail on it.
  * @list:  Private: link in the list of registered handlers.
  */
 struct fdbox_file_handler {
 	const char *name;
 	const struct fdbox_file_ops *ops;
 	struct module *owner;
+	u64 max_size;
 	struct list_head list;
 };
 

@@ -180,6 +180,8 @@ static int box_filled(int ctl, unsigned int n)
 
 	snprintf(box_name, sizeof(box_name), "bench-%u", n);
 	CHECK(fdbox_create(ctl, box_name), "create");
+	snprintf(name, sizeof(name), "%u", n);
+	CHECK(fdbox_sysfs_write(box_name, "max_entries", name), "max_entries");
 	box = fdbox_open_box(box_name);
 	CHECK(box, "open box");
 	for (i = 0; i < (int)n; i++) {

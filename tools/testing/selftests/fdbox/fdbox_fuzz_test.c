@@ -768,15 +768,20 @@ static void file_unref(int fi)
 	f->used = false;
 }
 
-/* Whether @fi is in a carried box: its size is frozen. */
+/*
+ * Whether the size of @fi is frozen: it is in a carried box (memfd_luo
+ * froze it), or in a sealed one and the memfd handler, not the test
+ * handler, holds it (its seal hook froze it).
+ */
 static bool file_frozen(int fi)
 {
+	bool memfd = fz.files[fi].kind != FK_TEST;
 	int b, e;
 
 	for (b = 0; b < MAX_BOXES; b++) {
 		const struct mbox *box = &fz.boxes[b];
 
-		if (!box->alive || !box->carried)
+		if (!box->alive || !(box->carried || (memfd && box->sealed)))
 			continue;
 		for (e = 0; e < box->nr; e++)
 			if (box->ent[e].file == fi)

@@ -69,6 +69,8 @@ static const struct hostile_box {
 	  "cannot restore box hostile-ok" },
 	{ "hostile-minor-big", "box-minor-big hostile-minor-big", BOX_GONE,
 	  "incoming box hostile-minor-big has a bad minor, skipped" },
+	{ "hostile-limits", "box-limit-size hostile-limits", BOX_GONE,
+	  "incoming box hostile-limits has bad limits, skipped" },
 	/* After hostile-ok in name order, hence restored after it. */
 	{ "hostile-zminor", "box-minor-of hostile-zminor hostile-ok", BOX_GONE,
 	  "incoming box hostile-zminor: its minor " },
@@ -91,7 +93,7 @@ static const struct hostile_box {
 /*
  * Entries the next kernel skips one by one when it parses the "boxes"
  * damage: entry-name-nul, entry-name-long, entry-data-size and the
- * duplicate of entry-rename. The four skipped boxes hold two more each, and
+ * duplicate of entry-rename. The five skipped boxes hold two more each, and
  * the entry of an unknown LUO handler cannot be released at FINISH: the
  * memory of all of them stays reserved until the next reboot.
  */

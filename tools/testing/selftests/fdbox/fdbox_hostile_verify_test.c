@@ -268,6 +268,7 @@ TEST_F(damaged, boxes)
 		  hostile_log_count("is a duplicate, skipped"));
 	EXPECT_EQ(1, hostile_log_count("has a bad name, skipped"));
 	EXPECT_EQ(1, hostile_log_count("has a bad minor, skipped"));
+	EXPECT_EQ(1, hostile_log_count("has bad limits, skipped"));
 	EXPECT_EQ(1, hostile_log_count("is taken, skipped"));
 	EXPECT_EQ(1, hostile_log_count("cannot restore box"));
 }

@@ -12,6 +12,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <grp.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -579,7 +582,8 @@ static int as_user(uid_t uid, int (*fn)(void *), void *arg)
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+		if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+		    setresuid(uid, uid, uid))
 			_exit(100);
 		_exit(fn(arg));
 	}
@@ -1182,6 +1186,450 @@ TEST_F(fdbox, prepare_error)
 
 	close(cs.fd);
 	close(mfd);
+	close(luo);
+}
+
+/* Map root of a new user namespace to the caller: 0, or -errno. */
+static int enter_userns(void)
+{
+	char map[32];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	/* Its own /proc/self files again, as after an exec. */
+	if (prctl(PR_SET_DUMPABLE, 1))
+		return -errno;
+	if (unshare(CLONE_NEWUSER))
+		return -errno;
+	if (fdbox_write_file("/proc/self/setgroups", "deny"))
+		return -EIO;
+	snprintf(map, sizeof(map), "0 %u 1", uid);
+	if (fdbox_write_file("/proc/self/uid_map", map))
+		return -EIO;
+	snprintf(map, sizeof(map), "0 %u 1", gid);
+	if (fdbox_write_file("/proc/self/gid_map", map))
+		return -EIO;
+	return 0;
+}
+
+/*
+ * Root of a user namespace, with every capability there, is not the
+ * operator: boxes outlive it and its kernel. It keeps what its uid was
+ * given outside: the box node chowned to it.
+ */
+static int userns_root(void *arg)
+{
+	const char *box = arg;
+	int ctl, b, fd, err;
+
+	err = enter_userns();
+	if (err)
+		return err == -EINVAL ? 99 : 1;
+	if (getuid() != 0)
+		return 2;
+	ctl = fdbox_open_ctl();
+	if (ctl < 0)
+		return 3;
+	if (fdbox_create(ctl, "userns-box") != -EPERM ||
+	    fdbox_delete(ctl, box) != -EPERM)
+		return 4;
+	if (fdbox_sysfs_write(box, "max_entries", "1") != -EACCES)
+		return 5;
+	b = fdbox_open_box(box);
+	fd = memfd_create("ns", 0);
+	if (b < 0 || fd < 0 || fdbox_put(b, fd, "from-userns"))
+		return 6;
+	return 0;
+}
+
+TEST_F(fdbox, user_namespace)
+{
+	char path[FDBOX_NAME_LEN + 16];
+	int ret, fd;
+
+	snprintf(path, sizeof(path), "%s/%s", FDBOX_DIR, self->name);
+	ASSERT_EQ(0, chown(path, 65534, 65534));
+	ret = as_nobody(userns_root, self->name);
+	if (ret == 99) {
+		ASSERT_TRUE(fdbox_may_skip("CONFIG_USER_NS"));
+		SKIP(return, "no user namespaces");
+	}
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(-ENOENT, fdbox_delete(self->ctl, "userns-box"));
+	fd = fdbox_get(self->box, "from-userns");
+	EXPECT_GE(fd, 0);
+	close(fd);
+}
+
+/* The file taken out is the file put in: its mode, its owner. */
+static int nobody_gets_readonly(void *arg)
+{
+	const char *name = arg;
+	struct stat st;
+	int box, fd;
+
+	box = fdbox_open_box(name);
+	if (box < 0)
+		return 1;
+	fd = fdbox_get(box, "read-only");
+	if (fd < 0)
+		return 2;
+	if (memfd_check_pattern(fd, 4096, 12))
+		return 3;
+	if (write(fd, "x", 1) != -1 || errno != EBADF)
+		return 4;
+	if (fstat(fd, &st) || st.st_uid != 0)
+		return 5;
+	return 0;
+}
+
+/*
+ * GET returns the open file PUT was given, with the access whoever put
+ * it had and the credentials it was opened with: a read-only descriptor
+ * comes out read-only, whoever takes it out.
+ */
+TEST_F(fdbox, get_keeps_access)
+{
+	char path[FDBOX_NAME_LEN + 16];
+	int mfd, ro;
+
+	mfd = memfd_pattern("ro", 4096, 12);
+	ASSERT_GE(mfd, 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+	ro = open(path, O_RDONLY);
+	ASSERT_GE(ro, 0);
+	close(mfd);
+	ASSERT_EQ(0, fdbox_put(self->box, ro, "read-only"));
+	snprintf(path, sizeof(path), "%s/%s", FDBOX_DIR, self->name);
+	ASSERT_EQ(0, chown(path, 65534, 65534));
+	EXPECT_EQ(0, as_nobody(nobody_gets_readonly, self->name));
+}
+
+/*
+ * The limits of a box are the operator's: entries and bytes, checked at
+ * PUT (the file's size then) and at SEAL (the sizes the seal fixes).
+ */
+#define PAGE		4096UL
+/* The largest memfd memfd_luo can preserve: a kvmalloc() of a pointer per page. */
+#define MEMFD_MAX_SIZE	((unsigned long long)(INT_MAX / 8) * PAGE)
+
+static void set_limit(struct __test_metadata *_metadata, const char *box,
+		      const char *attr, unsigned long long val)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu", val);
+	ASSERT_EQ(0, fdbox_sysfs_write(box, attr, buf));
+}
+
+static unsigned long long get_attr(struct __test_metadata *_metadata,
+				   const char *box, const char *attr)
+{
+	char buf[32];
+
+	EXPECT_EQ(0, fdbox_sysfs(box, attr, buf, sizeof(buf)));
+	return strtoull(buf, NULL, 0);
+}
+
+TEST_F(fdbox, limit_defaults)
+{
+	long total_kb = meminfo_kb("MemTotal");
+
+	EXPECT_EQ(65536, get_attr(_metadata, self->name, "max_entries"));
+	/* All the memory the kernel manages, a little more than MemTotal. */
+	EXPECT_GE(get_attr(_metadata, self->name, "max_bytes"),
+		  (unsigned long long)total_kb * 1024);
+	EXPECT_EQ(0, get_attr(_metadata, self->name, "bytes"));
+}
+
+TEST_F(fdbox, limit_entries)
+{
+	int fd[4], i, extra;
+	char name[8];
+
+	set_limit(_metadata, self->name, "max_entries", 3);
+	for (i = 0; i < 4; i++) {
+		fd[i] = memfd_pattern("e", PAGE, i);
+		ASSERT_GE(fd[i], 0);
+	}
+	for (i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "e%d", i);
+		ASSERT_EQ(0, fdbox_put(self->box, fd[i], name));
+	}
+	EXPECT_EQ(-ENOSPC, fdbox_put(self->box, fd[3], "e3"));
+	EXPECT_TRUE(fd_is_open(fd[3]));
+	EXPECT_EQ(3, get_attr(_metadata, self->name, "count"));
+
+	/* Room again once one is taken out. */
+	extra = fdbox_get(self->box, "e0");
+	ASSERT_GE(extra, 0);
+	EXPECT_EQ(0, fdbox_put(self->box, fd[3], "e3"));
+
+	/* Lowered below what the box holds: no PUT, and no SEAL. */
+	set_limit(_metadata, self->name, "max_entries", 2);
+	EXPECT_EQ(-ENOSPC, fdbox_put(self->box, extra, "e0"));
+	EXPECT_EQ(-ENOSPC, fdbox_seal(self->box));
+	EXPECT_EQ(0, get_attr(_metadata, self->name, "sealed"));
+	close(fdbox_get(self->box, "e1"));
+	ASSERT_EQ(0, fdbox_seal(self->box));
+
+	/* Sealed, the limits are fixed: they were checked. */
+	EXPECT_EQ(-EBUSY, fdbox_sysfs_write(self->name, "max_entries", "9"));
+	EXPECT_EQ(-EBUSY, fdbox_sysfs_write(self->name, "max_bytes", "9"));
+	EXPECT_EQ(2, get_attr(_metadata, self->name, "max_entries"));
+	ASSERT_EQ(0, fdbox_unseal(self->box));
+	EXPECT_EQ(-EINVAL, fdbox_sysfs_write(self->name, "max_entries", "x"));
+	EXPECT_EQ(-ERANGE, fdbox_sysfs_write(self->name, "max_entries",
+					     "4294967296"));
+	close(extra);
+}
+
+TEST_F(fdbox, limit_bytes)
+{
+	int a, b, c, fd;
+
+	set_limit(_metadata, self->name, "max_bytes", 3 * PAGE);
+	a = memfd_pattern("a", 2 * PAGE, 1);
+	b = memfd_pattern("b", 2 * PAGE, 2);
+	c = memfd_pattern("c", 4 * PAGE, 3);
+	ASSERT_GE(a, 0);
+	ASSERT_GE(b, 0);
+	ASSERT_GE(c, 0);
+	/* Larger than the box: never fits. Too much with the others: no room. */
+	EXPECT_EQ(-EFBIG, fdbox_put(self->box, c, "c"));
+	EXPECT_TRUE(fd_is_open(c));
+	ASSERT_EQ(0, fdbox_put(self->box, dup(a), "a"));
+	EXPECT_EQ(2 * PAGE, get_attr(_metadata, self->name, "bytes"));
+	EXPECT_EQ(-ENOSPC, fdbox_put(self->box, b, "b"));
+	EXPECT_TRUE(fd_is_open(b));
+
+	/* A file that grew after PUT is measured again at SEAL. */
+	ASSERT_EQ(0, ftruncate(a, 4 * PAGE));
+	EXPECT_EQ(-EFBIG, fdbox_seal(self->box));
+	EXPECT_EQ(0, get_attr(_metadata, self->name, "sealed"));
+	ASSERT_EQ(0, ftruncate(a, 3 * PAGE));
+	ASSERT_EQ(0, fdbox_seal(self->box));
+	EXPECT_EQ(3 * PAGE, get_attr(_metadata, self->name, "bytes"));
+
+	/* Sealed, its size is fixed; its pages may still be written. */
+	EXPECT_EQ(-1, ftruncate(a, 4 * PAGE));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, ftruncate(a, PAGE));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, pwrite(a, "x", 1, 3 * PAGE));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, fallocate(a, 0, 0, 8 * PAGE));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(1, pwrite(a, "x", 1, PAGE));
+
+	/* Unsealed, it is the owner's again. */
+	ASSERT_EQ(0, fdbox_unseal(self->box));
+	EXPECT_EQ(0, ftruncate(a, 8 * PAGE));
+	fd = fdbox_get(self->box, "a");
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(0, get_attr(_metadata, self->name, "bytes"));
+	close(fd);
+	close(a);
+	close(b);
+	close(c);
+}
+
+/*
+ * A sparse memfd costs nothing until PREPARE, which allocates every page
+ * of it: one bigger than the box, or than memfd_luo can preserve (above,
+ * kvmalloc() warns), is refused at PUT, not at PREPARE.
+ */
+TEST_F(fdbox, limit_huge_sparse)
+{
+	int fd;
+
+	fd = memfd_create("huge", 0);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ftruncate(fd, 2ULL << 40));
+	EXPECT_EQ(-EFBIG, fdbox_put(self->box, fd, "huge"));
+
+	/* However large the box. */
+	set_limit(_metadata, self->name, "max_bytes", ~0ULL);
+	EXPECT_EQ(-EFBIG, fdbox_put(self->box, fd, "huge"));
+	ASSERT_EQ(0, ftruncate(fd, MEMFD_MAX_SIZE + 1));
+	EXPECT_EQ(-EFBIG, fdbox_put(self->box, fd, "huge"));
+	EXPECT_TRUE(fd_is_open(fd));
+	ASSERT_EQ(0, ftruncate(fd, MEMFD_MAX_SIZE));
+	ASSERT_EQ(0, fdbox_put(self->box, dup(fd), "huge"));
+	EXPECT_EQ(MEMFD_MAX_SIZE, get_attr(_metadata, self->name, "bytes"));
+
+	/* Grown past it after PUT: SEAL refuses. */
+	ASSERT_EQ(0, ftruncate(fd, MEMFD_MAX_SIZE + PAGE));
+	EXPECT_EQ(-EFBIG, fdbox_seal(self->box));
+	close(fd);
+	fd = fdbox_get(self->box, "huge");
+	ASSERT_GE(fd, 0);
+	close(fd);
+}
+
+static int nobody_limits(void *arg)
+{
+	const char *box = arg;
+	char buf[32];
+
+	if (fdbox_sysfs_write(box, "max_entries", "100000") != -EACCES)
+		return 1;
+	/* The limits are public, what the tenant holds is not. */
+	if (fdbox_sysfs(box, "max_bytes", buf, sizeof(buf)) ||
+	    fdbox_sysfs(box, "bytes", buf, sizeof(buf)) != -EACCES)
+		return 2;
+	return 0;
+}
+
+static int nobody_limits_chmod(void *arg)
+{
+	const char *box = arg;
+
+	/* The mode lets it through; the capability check does not. */
+	if (fdbox_sysfs_write(box, "max_entries", "100000") != -EPERM ||
+	    fdbox_sysfs_write(box, "max_bytes", "1") != -EPERM)
+		return 1;
+	return 0;
+}
+
+/* A delegate cannot raise its own limits, even given the file. */
+TEST_F(fdbox, limit_root_only)
+{
+	char path[FDBOX_NAME_LEN + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", FDBOX_DIR, self->name);
+	ASSERT_EQ(0, chown(path, 65534, 65534));
+	EXPECT_EQ(0, as_nobody(nobody_limits, self->name));
+	snprintf(path, sizeof(path), "/sys/class/fdbox/%s/max_entries",
+		 self->name);
+	ASSERT_EQ(0, chmod(path, 0666));
+	snprintf(path, sizeof(path), "/sys/class/fdbox/%s/max_bytes",
+		 self->name);
+	ASSERT_EQ(0, chmod(path, 0666));
+	EXPECT_EQ(0, as_nobody(nobody_limits_chmod, self->name));
+	EXPECT_EQ(65536, get_attr(_metadata, self->name, "max_entries"));
+	EXPECT_EQ(-EINVAL, fdbox_sysfs_write(self->name, "max_entries", "0x10"));
+}
+
+/* ftruncate() of @fd to @size: 0 or errno. */
+static int resize(int fd, off_t size)
+{
+	return ftruncate(fd, size) ? errno : 0;
+}
+
+/*
+ * A sealed box and a LUO session may hold the same memfd frozen: each
+ * lifts only its own freeze (shmem counts them), so neither can let the
+ * file change size under the other.
+ */
+TEST_F(fdbox, freeze_counted)
+{
+	struct liveupdate_ioctl_create_session cs = { .size = sizeof(cs) };
+	struct liveupdate_session_preserve_fd pf = { .size = sizeof(pf) };
+	int luo, mfd, sess;
+
+	luo = luo_open();
+	if (luo < 0) {
+		ASSERT_TRUE(fdbox_may_skip("CONFIG_LIVEUPDATE"))
+			TH_LOG("no %s: %s", LUO_DEV, strerror(-luo));
+		SKIP(return, "no %s", LUO_DEV);
+	}
+	ASSERT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
+	mfd = memfd_pattern("frozen", PAGE, 4);
+	ASSERT_GE(mfd, 0);
+	snprintf((char *)cs.name, sizeof(cs.name), "fdbox-frz-%d", getpid());
+	ASSERT_EQ(0, ioctl(luo, LIVEUPDATE_IOCTL_CREATE_SESSION, &cs));
+	sess = cs.fd;
+	pf.fd = mfd;
+	pf.token = 1;
+
+	/* The session first: the box's UNSEAL leaves the session's freeze. */
+	ASSERT_EQ(0, ioctl(sess, LIVEUPDATE_SESSION_PRESERVE_FD, &pf));
+	ASSERT_EQ(0, fdbox_put(self->box, dup(mfd), "frozen"));
+	ASSERT_EQ(0, fdbox_seal(self->box));
+	ASSERT_EQ(0, fdbox_unseal(self->box));
+	EXPECT_EQ(EPERM, resize(mfd, 2 * PAGE));
+	close(sess);
+	EXPECT_EQ(0, resize(mfd, PAGE));
+
+	/* The box first: the session's end leaves the box's freeze. */
+	ASSERT_EQ(0, fdbox_seal(self->box));
+	cs.fd = -1;
+	ASSERT_EQ(0, ioctl(luo, LIVEUPDATE_IOCTL_CREATE_SESSION, &cs));
+	sess = cs.fd;
+	ASSERT_EQ(0, ioctl(sess, LIVEUPDATE_SESSION_PRESERVE_FD, &pf));
+	close(sess);
+	EXPECT_EQ(EPERM, resize(mfd, 2 * PAGE));
+
+	/* So does a cancelled live update's. */
+	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_PREPARE));
+	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_CANCEL));
+	EXPECT_EQ(EPERM, resize(mfd, 2 * PAGE));
+	ASSERT_EQ(0, fdbox_unseal(self->box));
+	EXPECT_EQ(0, resize(mfd, 2 * PAGE));
+	close(mfd);
+	close(luo);
+}
+
+/*
+ * The sealed boxes share the next live update's tree: when it is full,
+ * the SEAL that would overfill it fails, not the PREPARE of everyone.
+ */
+#define BUDGET_BOX_ENTRIES	2048
+#define BUDGET_MAX_BOXES	16
+
+TEST_F(fdbox, carry_budget)
+{
+	int luo, ctl, b, i, fd, box[BUDGET_MAX_BOXES], last = -1;
+	char box_name[96], name[16];
+
+	luo = luo_open();
+	if (luo < 0) {
+		ASSERT_TRUE(fdbox_may_skip("CONFIG_LIVEUPDATE"))
+			TH_LOG("no %s: %s", LUO_DEV, strerror(-luo));
+		SKIP(return, "no %s", LUO_DEV);
+	}
+	ASSERT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	for (b = 0; b < BUDGET_MAX_BOXES && last < 0; b++) {
+		snprintf(box_name, sizeof(box_name), "%s-b%d", self->name, b);
+		ASSERT_EQ(0, fdbox_create(ctl, box_name));
+		box[b] = fdbox_open_box(box_name);
+		ASSERT_GE(box[b], 0);
+		for (i = 0; i < BUDGET_BOX_ENTRIES; i++) {
+			snprintf(name, sizeof(name), "e%d", i);
+			fd = memfd_create(name, 0);
+			ASSERT_GE(fd, 0);
+			ASSERT_EQ(0, fdbox_put(box[b], fd, name));
+		}
+		fd = fdbox_seal(box[b]);
+		if (fd == -ENOSPC)
+			last = b;
+		else
+			ASSERT_EQ(0, fd);
+	}
+	/* A box of 2048 entries takes nearly 1 MiB of the 4 MiB tree. */
+	ASSERT_GE(last, 1) TH_LOG("no SEAL ran out of room");
+	ASSERT_LE(last, 4);
+	EXPECT_EQ(0, get_attr(_metadata, box_name, "sealed"));
+
+	/* What is sealed fits: PREPARE carries it. */
+	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_PREPARE));
+	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_CANCEL));
+
+	/* Room again once another box is unsealed. */
+	ASSERT_EQ(0, fdbox_unseal(box[0]));
+	EXPECT_EQ(0, fdbox_seal(box[last]));
+	EXPECT_EQ(-ENOSPC, fdbox_seal(box[0]));
+
+	for (b = 0; b <= last; b++) {
+		fdbox_unseal(box[b]);
+		close(box[b]);
+		snprintf(box_name, sizeof(box_name), "%s-b%d", self->name, b);
+		EXPECT_EQ(0, fdbox_delete(ctl, box_name));
+	}
+	close(ctl);
 	close(luo);
 }
 

@@ -153,6 +153,16 @@ static inline int fdbox_write_file(const char *path, const char *val)
 	return n == (ssize_t)strlen(val) ? 0 : -EIO;
 }
 
+/* Write @val to attribute @attr of box @box: 0 or a negative errno. */
+static inline int fdbox_sysfs_write(const char *box, const char *attr,
+				    const char *val)
+{
+	char path[FDBOX_NAME_LEN + 64];
+
+	snprintf(path, sizeof(path), "/sys/class/fdbox/%s/%s", box, attr);
+	return fdbox_write_file(path, val);
+}
+
 /* A line of /proc/meminfo, such as "Shmem" or "MemFree", in KiB; -1 if none. */
 static inline long meminfo_kb(const char *field)
 {

@@ -147,6 +147,97 @@ TEST(mixed)
 	close(ctl);
 }
 
+/* What the tenant does, unprivileged, with its node; 0 if as expected. */
+struct delegate_fill {
+	uint64_t seed[CARRY_DELEGATE_ENTRIES];
+};
+
+static int delegate_fill(void *arg)
+{
+	const struct delegate_fill *d = arg;
+	int box, other, fd, huge, i;
+	char name[16];
+
+	box = open(CARRY_DELEGATE_NODE, O_RDWR);
+	other = fdbox_open_box(CARRY_DELEGATE "-2");
+	if (box < 0 || other < 0)
+		return 1;
+	for (i = 0; i < CARRY_DELEGATE_ENTRIES; i++) {
+		fd = carry_memfd("tenant", SHAPE_2M, d->seed[i], 0);
+		snprintf(name, sizeof(name), "t%d", i);
+		if (fd < 0 || fdbox_put(box, dup(fd), name))
+			return 2;
+		/* The same memfd again, in its other box, or here. */
+		if (fdbox_put(other, dup(fd), "again") != -EALREADY ||
+		    (i == 0 && fdbox_put(box, dup(fd), "again") != -EALREADY))
+			return 3;
+		close(fd);
+	}
+	/* 2 TiB of holes: PREPARE would allocate them all. */
+	huge = memfd_create("huge", 0);
+	if (huge < 0 || ftruncate(huge, 2ULL << 40) ||
+	    fdbox_put(other, huge, "huge") != -EFBIG ||
+	    fdbox_put(box, huge, "huge") != -EFBIG)
+		return 4;
+	/* One more than the operator allows. */
+	if (ftruncate(huge, 4096) || fdbox_put(box, huge, "t9") != -ENOSPC)
+		return 5;
+	/* Its limits are not its own to raise. */
+	if (fdbox_sysfs_write(CARRY_DELEGATE, "max_entries", "99") != -EACCES)
+		return 6;
+	if (fdbox_seal(box))
+		return 7;
+	return 0;
+}
+
+/*
+ * A tenant with a box of its own (and a second, left unsealed) tries what
+ * would stop the live update of the whole host: one memfd under two names
+ * and in two boxes, a huge sparse memfd, more entries than its operator
+ * allows. PUT refuses each; the box it sealed is carried with its limits.
+ */
+TEST(delegate)
+{
+	struct delegate_fill d;
+	struct stat st;
+	char buf[32];
+	int ctl, i;
+
+	if (last_stage())
+		SKIP(return, "no live update follows this stage");
+	if (carry_stage() > 1)
+		SKIP(return, "set up in stage 1 only");
+
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	ASSERT_EQ(0, fdbox_create(ctl, CARRY_DELEGATE));
+	ASSERT_EQ(0, fdbox_create(ctl, CARRY_DELEGATE "-2"));
+	snprintf(buf, sizeof(buf), "%d", CARRY_DELEGATE_ENTRIES);
+	ASSERT_EQ(0, fdbox_sysfs_write(CARRY_DELEGATE, "max_entries", buf));
+	snprintf(buf, sizeof(buf), "%lu", CARRY_DELEGATE_BYTES);
+	ASSERT_EQ(0, fdbox_sysfs_write(CARRY_DELEGATE, "max_bytes", buf));
+	ASSERT_EQ(0, stat(FDBOX_DIR "/" CARRY_DELEGATE, &st));
+	unlink(CARRY_DELEGATE_NODE);
+	ASSERT_EQ(0, mknod(CARRY_DELEGATE_NODE, S_IFCHR | 0600, st.st_rdev));
+	ASSERT_EQ(0, chown(CARRY_DELEGATE_NODE, CARRY_DELEGATE_UID,
+			   CARRY_DELEGATE_UID));
+	ASSERT_EQ(0, chown(FDBOX_DIR "/" CARRY_DELEGATE "-2",
+			   CARRY_DELEGATE_UID, CARRY_DELEGATE_UID));
+
+	for (i = 0; i < CARRY_DELEGATE_ENTRIES; i++)
+		ASSERT_EQ(sizeof(d.seed[i]),
+			  getrandom(&d.seed[i], sizeof(d.seed[i]), 0));
+	ASSERT_EQ(0, carry_as_user(CARRY_DELEGATE_UID, delegate_fill, &d));
+
+	manifest_add("box " CARRY_DELEGATE "-2 absent\n");
+	manifest_add("delegate " CARRY_DELEGATE " %d %lu\n",
+		     CARRY_DELEGATE_ENTRIES, CARRY_DELEGATE_BYTES);
+	for (i = 0; i < CARRY_DELEGATE_ENTRIES; i++)
+		manifest_add("entry " CARRY_DELEGATE " t%d %d %llu 0\n", i,
+			     SHAPE_2M, (unsigned long long)d.seed[i]);
+	close(ctl);
+}
+
 /* A box left unsealed is not carried. */
 TEST(unsealed)
 {

@@ -67,6 +67,10 @@ static bool manifest_read(void)
 			strcpy(l->kind, "ctl");
 		} else if (sscanf(buf, "node %255s %255s", l->box, l->name) == 2) {
 			strcpy(l->kind, "node");
+		} else if (sscanf(buf, "delegate %255s %u %llu", l->box,
+				  &l->seals, &l->seed) == 3) {
+			/* Its limits: entries in seals, bytes in seed. */
+			strcpy(l->kind, "delegate");
 		} else {
 			continue;
 		}
@@ -193,6 +197,89 @@ static void check_box(struct __test_metadata *_metadata, int ctl,
 		EXPECT_EQ(0, fdbox_delete(ctl, name));
 	}
 	close(box);
+}
+
+struct delegate_check {
+	const struct carry_line *box;
+};
+
+/* The tenant, unprivileged, takes its box back through its own node. */
+static int delegate_check(void *arg)
+{
+	const struct delegate_check *d = arg;
+	int box, fd, i, n = 0;
+
+	box = open(CARRY_DELEGATE_NODE, O_RDWR);
+	if (box < 0)
+		return 1;
+	if (fdbox_unseal(box))
+		return 2;
+	for (i = 0; i < nr_lines; i++) {
+		const struct carry_line *l = &lines[i];
+
+		if (strcmp(l->kind, "entry") || strcmp(l->box, d->box->box))
+			continue;
+		fd = fdbox_get(box, l->name);
+		if (fd < 0 || carry_check(fd, l->shape, l->seed, l->seals))
+			return 3;
+		/* Back in: the limits came through and still hold. */
+		if (fdbox_put(box, fd, l->name))
+			return 4;
+		n++;
+	}
+	if (n != CARRY_DELEGATE_ENTRIES)
+		return 5;
+	fd = memfd_create("one-more", 0);
+	if (fd < 0 || fdbox_put(box, fd, "one-more") != -ENOSPC)
+		return 6;
+	if (fdbox_sysfs_write(d->box->box, "max_entries", "99") != -EACCES)
+		return 7;
+	return 0;
+}
+
+/*
+ * The tenant's box came through with its limits; the tenant, through the
+ * node its operator made for it before the live update, unseals it and
+ * finds every file intact.
+ */
+TEST(delegate)
+{
+	struct delegate_check d = { NULL };
+	struct stat st, box_st;
+	char buf[32];
+	int ctl, i;
+
+	if (!carry_verifies())
+		SKIP(return, "no carry live update before this stage");
+	if (!manifest_read()) {
+		ASSERT_TRUE(fdbox_tests_selected()) TH_LOG("no %s", CARRY_MANIFEST);
+		SKIP(return, "the setup test was not selected");
+	}
+	for (i = 0; i < nr_lines; i++)
+		if (!strcmp(lines[i].kind, "delegate"))
+			d.box = &lines[i];
+	if (!d.box)
+		SKIP(return, "set up in stage 1 only");
+
+	ASSERT_EQ(0, fdbox_sysfs(d.box->box, "state", buf, sizeof(buf)));
+	EXPECT_STREQ("incoming", buf);
+	ASSERT_EQ(0, fdbox_sysfs(d.box->box, "max_entries", buf, sizeof(buf)));
+	EXPECT_EQ(d.box->seals, strtoul(buf, NULL, 0));
+	ASSERT_EQ(0, fdbox_sysfs(d.box->box, "max_bytes", buf, sizeof(buf)));
+	EXPECT_EQ(d.box->seed, strtoull(buf, NULL, 0));
+
+	/* The tenant's node, made in the old kernel, names the box still. */
+	ASSERT_EQ(0, stat(FDBOX_DIR "/" CARRY_DELEGATE, &box_st));
+	ASSERT_EQ(0, stat(CARRY_DELEGATE_NODE, &st));
+	EXPECT_EQ(box_st.st_rdev, st.st_rdev);
+	EXPECT_EQ(CARRY_DELEGATE_UID, st.st_uid);
+	EXPECT_EQ(0, carry_as_user(CARRY_DELEGATE_UID, delegate_check, &d));
+
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	EXPECT_EQ(0, fdbox_delete(ctl, d.box->box));
+	unlink(CARRY_DELEGATE_NODE);
+	close(ctl);
 }
 
 #define NEW_BOXES	8

@@ -62,6 +62,7 @@ static void carry_boxes(char set[][FDBOX_NAME_LEN], int *n)
 		if ((sscanf(line, "box %255s %15s", box, state) == 2 &&
 		     !strcmp(state, "carried")) ||
 		    sscanf(line, "unclaimed %255s", box) == 1 ||
+		    sscanf(line, "delegate %255s", box) == 1 ||
 		    sscanf(line, "race %255s", box) == 1 ||
 		    sscanf(line, "ctl %255s", box) == 1)
 			set_add(set, n, box);

@@ -503,18 +503,33 @@ static int fdbox_box_measure(struct fdbox *box, const char **entry)
 	return 0;
 }
 
+/* Whether boxes can be carried: live update is built and turned on. */
+static bool fdbox_carry_enabled;
+
+/**
+ * fdbox_enable_carry() - Make SEAL reserve room in the next live update.
+ *
+ * Called once FDBox has joined live updates, before any box is sealed.
+ */
+void fdbox_enable_carry(void)
+{
+	fdbox_carry_enabled = true;
+}
+
 /* Reserve room in the next live update's tree for sealed @box. */
 static int fdbox_carry_reserve(struct fdbox *box)
 {
-	size_t cost = FDBOX_FDT_BOX + (size_t)box->nr_entries * FDBOX_FDT_ENTRY;
+	long cost = FDBOX_FDT_BOX + (long)box->nr_entries * FDBOX_FDT_ENTRY;
+	long used = atomic_long_read(&fdbox_carry_used);
 
 	lockdep_assert_held(&box->lock);
-	if (!IS_ENABLED(CONFIG_FDBOX_LUO))
+	if (!fdbox_carry_enabled)
 		return 0;
-	if (atomic_long_add_return(cost, &fdbox_carry_used) > FDBOX_FDT_MAX) {
-		atomic_long_sub(cost, &fdbox_carry_used);
-		return -ENOSPC;
-	}
+	do {
+		if (cost > (long)FDBOX_FDT_MAX - used)
+			return -ENOSPC;
+	} while (!atomic_long_try_cmpxchg(&fdbox_carry_used, &used,
+					  used + cost));
 	box->carry_cost = cost;
 	return 0;
 }

@@ -128,6 +128,7 @@ int fdbox_entry_insert(struct fdbox *box, struct fdbox_entry *entry);
 void fdbox_entry_erase(struct fdbox *box, struct fdbox_entry *entry);
 int fdbox_entry_hold(struct fdbox_entry *entry, struct file *file);
 int fdbox_entry_seal(const struct fdbox_entry *entry, bool seal);
+void fdbox_enable_carry(void);
 void fdbox_box_prepare_error(struct fdbox *box, const char *entry, int err);
 void fdbox_free_entry(struct fdbox_entry *entry);
 const struct fdbox_file_handler *fdbox_get_handler_by_name(const char *name);

@@ -18,10 +18,12 @@
  *   device tree (include/linux/kho/abi/fdbox.h).
  * - CANCEL undoes both: the boxes are plain sealed boxes again.
  * - In the new kernel, the boxes reappear sealed, with their device nodes,
- *   their entries waiting. UNSEAL restores their files; an entry whose file
- *   cannot be restored is reported and dropped, and UNSEAL fails with the box
- *   still sealed. FINISH drops the boxes that were never unsealed and
- *   releases their files' memory, with one log line each.
+ *   their entries waiting. UNSEAL restores their files, frozen as in any
+ *   sealed box until the UNSEAL completes; an entry whose file cannot be
+ *   restored, or is not of its FDBox handler's type, is reported and
+ *   dropped, and UNSEAL fails with the box still sealed. FINISH drops the
+ *   boxes that were never unsealed and releases their files' memory, with
+ *   one log line each.
  * - An incoming entry is retrieved at most once: a retrieve its handler
  *   attempted, or a finish, consumed its data, and the LUO API refuses a
  *   second one. Only an entry whose LUO handler is not registered (yet)
@@ -428,6 +430,16 @@ int fdbox_luo_restore(struct fdbox *box)
 			continue;
 
 		err = liveupdate_file_retrieve(entry->luo_compat, &entry->luo);
+		/*
+		 * The tree pairs an FDBox handler with a LUO handler: the file
+		 * the one made must be of the other's type before its hooks
+		 * touch it (the memfd hooks take it for a shmem inode).
+		 */
+		if (!err && !entry->handler->ops->can_box(entry->handler,
+							  entry->luo.file)) {
+			fput(entry->luo.file);
+			err = -EINVAL;
+		}
 		if (!err && fdbox_entry_hold(entry, entry->luo.file)) {
 			/*
 			 * The file was retrieved, its data consumed: keep it
@@ -698,6 +710,7 @@ void __init fdbox_luo_init(void)
 			pr_warn("cannot join live updates: %pe\n", ERR_PTR(err));
 		return;
 	}
+	fdbox_enable_carry();
 	if (liveupdate_state() == LIVEUPDATE_STATE_UPDATED)
 		fdbox_restore_boxes();
 }

@@ -23,12 +23,15 @@ struct fdbox_file_handler;
  * @seal:    Optional. Called for every entry of a box when the box is
  *           sealed, under the box lock. A non-zero return refuses the seal:
  *           the entries already sealed are unsealed again and the error is
- *           returned to userspace. Called again, and must then succeed,
- *           when a live update that preserved the file is cancelled: the
- *           file's LUO handler may have undone what the hook did.
+ *           returned to userspace. Also called for a file restored into an
+ *           incoming box, which is sealed; a failure there is only logged.
  * @unseal:  Optional. Called for every entry of a sealed box when it is
  *           unsealed, under the box lock. A non-zero return refuses the
- *           unseal: the entries already unsealed are sealed again.
+ *           unseal: the entries already unsealed are sealed again. Also
+ *           called for the restored files of an incoming box that FINISH
+ *           drops, where its return is ignored. Every successful @seal is
+ *           matched by one @unseal, or by the file leaving the kernel
+ *           with a live update.
  *
  * All callbacks get the handler that owns the entry and the entry's file.
  */

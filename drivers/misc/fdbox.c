@@ -192,18 +192,35 @@ static ssize_t bytes_show(struct device *dev, struct device_attribute *attr,
 static DEVICE_ATTR_ADMIN_RO(bytes);
 
 /*
+ * Set the limit @limit of a box to the number in @buf, at most @max.
  * Limits are the operator's: root in the initial namespace, as for CREATE,
  * whatever the mode of the attribute. A sealed box was checked against its
  * limits at SEAL: they change only while it is unsealed.
  */
-static int fdbox_box_may_set_limit(struct fdbox *box)
+static ssize_t fdbox_limit_store(struct device *dev, const char *buf,
+				 size_t len, u64 max, bool entries)
 {
-	lockdep_assert_held(&box->lock);
+	struct fdbox *box = fdbox_from_dev(dev);
+	u64 val;
+	int err;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	err = kstrtou64(buf, 10, &val);
+	if (err)
+		return err;
+	if (val > max)
+		return -ERANGE;
+	guard(mutex)(&box->lock);
 	if (box->deleted)
 		return -ENODEV;
 	if (box->sealed)
 		return -EBUSY;
-	return 0;
+	if (entries)
+		box->max_entries = val;
+	else
+		box->max_bytes = val;
+	return len;
 }
 
 static ssize_t max_entries_show(struct device *dev,
@@ -219,21 +236,7 @@ static ssize_t max_entries_store(struct device *dev,
 				 struct device_attribute *attr,
 				 const char *buf, size_t len)
 {
-	struct fdbox *box = fdbox_from_dev(dev);
-	unsigned int val;
-	int err;
-
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	err = kstrtouint(buf, 10, &val);
-	if (err)
-		return err;
-	guard(mutex)(&box->lock);
-	err = fdbox_box_may_set_limit(box);
-	if (err)
-		return err;
-	box->max_entries = val;
-	return len;
+	return fdbox_limit_store(dev, buf, len, U32_MAX, true);
 }
 static DEVICE_ATTR_RW(max_entries);
 
@@ -250,21 +253,7 @@ static ssize_t max_bytes_store(struct device *dev,
 			       struct device_attribute *attr,
 			       const char *buf, size_t len)
 {
-	struct fdbox *box = fdbox_from_dev(dev);
-	u64 val;
-	int err;
-
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	err = kstrtou64(buf, 10, &val);
-	if (err)
-		return err;
-	guard(mutex)(&box->lock);
-	err = fdbox_box_may_set_limit(box);
-	if (err)
-		return err;
-	box->max_bytes = val;
-	return len;
+	return fdbox_limit_store(dev, buf, len, U64_MAX, false);
 }
 static DEVICE_ATTR_RW(max_bytes);
 

@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
-#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,26 +213,6 @@ static inline int carry_check(int fd, enum carry_shape shape, uint64_t seed,
 #define CARRY_DELEGATE_UID	1000
 #define CARRY_DELEGATE_ENTRIES	4
 #define CARRY_DELEGATE_BYTES	(16 * MiB)
-
-/* Run @fn(@arg) in a child as uid and gid @uid: its exit status, or -1. */
-static inline int carry_as_user(uid_t uid, int (*fn)(void *), void *arg)
-{
-	pid_t pid;
-	int status;
-
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
-		    setresuid(uid, uid, uid))
-			_exit(100);
-		_exit(fn(arg));
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
 
 /*
  * Run /fdbox/bin/fdboxctl with @argv (argv[0] included); its stdout goes to

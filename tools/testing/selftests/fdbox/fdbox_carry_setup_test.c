@@ -227,7 +227,7 @@ TEST(delegate)
 	for (i = 0; i < CARRY_DELEGATE_ENTRIES; i++)
 		ASSERT_EQ(sizeof(d.seed[i]),
 			  getrandom(&d.seed[i], sizeof(d.seed[i]), 0));
-	ASSERT_EQ(0, carry_as_user(CARRY_DELEGATE_UID, delegate_fill, &d));
+	ASSERT_EQ(0, fdbox_as_user(CARRY_DELEGATE_UID, delegate_fill, &d));
 
 	manifest_add("box " CARRY_DELEGATE "-2 absent\n");
 	manifest_add("delegate " CARRY_DELEGATE " %d %lu\n",

@@ -277,7 +277,7 @@ TEST(delegate)
 	ASSERT_EQ(0, stat(CARRY_DELEGATE_NODE, &st));
 	EXPECT_EQ(box_st.st_rdev, st.st_rdev);
 	EXPECT_EQ(CARRY_DELEGATE_UID, st.st_uid);
-	EXPECT_EQ(0, carry_as_user(CARRY_DELEGATE_UID, delegate_check, &d));
+	EXPECT_EQ(0, fdbox_as_user(CARRY_DELEGATE_UID, delegate_check, &d));
 
 	ctl = fdbox_open_ctl();
 	ASSERT_GE(ctl, 0);

@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <grp.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -64,6 +63,20 @@ static bool same_file(int a, int b)
 
 	return !fstat(a, &sa) && !fstat(b, &sb) &&
 	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/*
+ * /dev/liveupdate, or a negative errno if the kernel was built without live
+ * update; a kernel built with it and without the device fails the test.
+ */
+static int luo_open_checked(struct __test_metadata *_metadata)
+{
+	int luo = luo_open();
+
+	if (luo < 0)
+		ASSERT_TRUE(fdbox_may_skip("CONFIG_LIVEUPDATE"))
+			TH_LOG("no %s: %s", LUO_DEV, strerror(-luo));
+	return luo;
 }
 
 FIXTURE(fdbox) {
@@ -590,21 +603,7 @@ TEST_F(fdbox, bad_user_pointer)
 /* Run @fn in a child with uid and gid @uid; returns its exit status. */
 static int as_user(uid_t uid, int (*fn)(void *), void *arg)
 {
-	pid_t pid;
-	int status;
-
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
-		    setresuid(uid, uid, uid))
-			_exit(100);
-		_exit(fn(arg));
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return fdbox_as_user(uid, fn, arg);
 }
 
 static int as_nobody(int (*fn)(void *), void *arg)
@@ -1156,12 +1155,9 @@ TEST_F(fdbox, prepare_error)
 	char buf[FDBOX_NAME_LEN + 64];
 	int luo, mfd, fd;
 
-	luo = luo_open();
-	if (luo < 0) {
-		ASSERT_TRUE(fdbox_may_skip("CONFIG_LIVEUPDATE"))
-			TH_LOG("no %s: %s", LUO_DEV, strerror(-luo));
+	luo = luo_open_checked(_metadata);
+	if (luo < 0)
 		SKIP(return, "no %s", LUO_DEV);
-	}
 	ASSERT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
 	snprintf((char *)cs.name, sizeof(cs.name), "fdbox-prep-%d", getpid());
 	ASSERT_EQ(0, ioctl(luo, LIVEUPDATE_IOCTL_CREATE_SESSION, &cs));
@@ -1543,12 +1539,9 @@ TEST_F(fdbox, freeze_counted)
 	struct liveupdate_session_preserve_fd pf = { .size = sizeof(pf) };
 	int luo, mfd, sess;
 
-	luo = luo_open();
-	if (luo < 0) {
-		ASSERT_TRUE(fdbox_may_skip("CONFIG_LIVEUPDATE"))
-			TH_LOG("no %s: %s", LUO_DEV, strerror(-luo));
+	luo = luo_open_checked(_metadata);
+	if (luo < 0)
 		SKIP(return, "no %s", LUO_DEV);
-	}
 	ASSERT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
 	mfd = memfd_pattern("frozen", PAGE, 4);
 	ASSERT_GE(mfd, 0);
@@ -1597,12 +1590,9 @@ TEST_F_TIMEOUT(fdbox, carry_budget, 600)
 	int luo, ctl, b, i, fd, box[BUDGET_MAX_BOXES], last = -1;
 	char box_name[96], name[16];
 
-	luo = luo_open();
-	if (luo < 0) {
-		ASSERT_TRUE(fdbox_may_skip("CONFIG_LIVEUPDATE"))
-			TH_LOG("no %s: %s", LUO_DEV, strerror(-luo));
+	luo = luo_open_checked(_metadata);
+	if (luo < 0)
 		SKIP(return, "no %s", LUO_DEV);
-	}
 	ASSERT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
 	ctl = fdbox_open_ctl();
 	ASSERT_GE(ctl, 0);

@@ -8,12 +8,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/fdbox.h>
@@ -151,6 +153,29 @@ static inline int fdbox_write_file(const char *path, const char *val)
 	if (n < 0)
 		return -errno;
 	return n == (ssize_t)strlen(val) ? 0 : -EIO;
+}
+
+/*
+ * Run @fn(@arg) in a child as uid and gid @uid, without supplementary
+ * groups: its exit status, 100 if the ids could not be set, or -1.
+ */
+static inline int fdbox_as_user(uid_t uid, int (*fn)(void *), void *arg)
+{
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+		    setresuid(uid, uid, uid))
+			_exit(100);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 /* Write @val to attribute @attr of box @box: 0 or a negative errno. */

@@ -52,7 +52,6 @@
 #include <linux/err.h>
 #include <linux/fdbox.h>
 #include <linux/fdtable.h>
-#include <linux/kho/abi/fdbox.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
@@ -90,8 +89,7 @@
  * What the sealed boxes take of the next live update's tree, so that SEAL,
  * not PREPARE for everyone, fails when it is full.
  */
-static atomic_long_t fdbox_carry_used = ATOMIC_LONG_INIT(FDBOX_FDT_BASE +
-		sizeof(struct fdbox_kho_header));
+static atomic_long_t fdbox_carry_used = ATOMIC_LONG_INIT(FDBOX_FDT_BASE);
 
 /* Protects fdbox_boxes, and box creation and deletion. */
 DEFINE_MUTEX(fdbox_lock);
@@ -461,11 +459,11 @@ static int fdbox_check_size(const struct fdbox *box,
 
 /*
  * Take the sizes of @box's files again, its waiting entries aside, and
- * check them against its limits: 0, -EFBIG with the name of the first file
- * too large in *@entry, or -ENOSPC if the box holds too much. Files change
- * size behind the box until the seal hooks fix them.
+ * check them against its limits: 0, -EFBIG if a file is too large, or
+ * -ENOSPC if the box holds too much. Files change size behind the box
+ * until the seal hooks fix them.
  */
-static int fdbox_box_measure(struct fdbox *box, const char **entry)
+static int fdbox_box_measure(struct fdbox *box)
 {
 	struct fdbox_entry *e;
 	int err = 0;
@@ -479,10 +477,8 @@ static int fdbox_box_measure(struct fdbox *box, const char **entry)
 		/* Saturated, the sum is still above any limit. */
 		if (check_add_overflow(box->nr_bytes, e->size, &box->nr_bytes))
 			box->nr_bytes = U64_MAX;
-		if (!err && fdbox_check_size(box, e->handler, e->size)) {
-			*entry = e->name;
-			err = -EFBIG;
-		}
+		if (!err)
+			err = fdbox_check_size(box, e->handler, e->size);
 	}
 	if (err)
 		return err;
@@ -508,7 +504,7 @@ void fdbox_enable_carry(void)
 /* Reserve room in the next live update's tree for sealed @box. */
 static int fdbox_carry_reserve(struct fdbox *box)
 {
-	long cost = FDBOX_FDT_BOX + (long)box->nr_entries * FDBOX_FDT_ENTRY;
+	long cost = fdbox_fdt_box_size(box->nr_entries);
 	long used = atomic_long_read(&fdbox_carry_used);
 
 	lockdep_assert_held(&box->lock);
@@ -822,7 +818,6 @@ static int fdbox_seal(struct file *filp, void *argp,
 		      void __user *uarg)
 {
 	struct fdbox *box = filp->private_data;
-	const char *entry;
 	int err;
 
 	guard(mutex)(&box->lock);
@@ -834,7 +829,7 @@ static int fdbox_seal(struct file *filp, void *argp,
 	if (err)
 		return err;
 	/* Measured once sealed: the seal hooks fix the files' sizes. */
-	err = fdbox_box_measure(box, &entry);
+	err = fdbox_box_measure(box);
 	if (!err)
 		err = fdbox_carry_reserve(box);
 	if (err && fdbox_set_sealed(box, false))
@@ -846,7 +841,6 @@ static int fdbox_unseal(struct file *filp, void *argp,
 			void __user *uarg)
 {
 	struct fdbox *box = filp->private_data;
-	const char *entry;
 	int err;
 
 	guard(mutex)(&box->lock);
@@ -861,7 +855,7 @@ static int fdbox_unseal(struct file *filp, void *argp,
 		if (err)
 			return err;
 		/* Only for the accounting: an unsealed box may be over. */
-		fdbox_box_measure(box, &entry);
+		fdbox_box_measure(box);
 	}
 	err = fdbox_set_sealed(box, false);
 	if (err)

@@ -11,6 +11,7 @@
 #include <linux/list.h>
 #include <linux/fdbox.h>
 #include <linux/kdev_t.h>
+#include <linux/kho/abi/fdbox.h>
 #include <linux/liveupdate.h>
 #include <linux/mmzone.h>
 #include <linux/mutex.h>
@@ -111,12 +112,18 @@ int fdbox_check_box_name(const u8 *name);
  * Upper bounds of what the outgoing tree takes: its header and root, and
  * each box and entry; and all of it, one contiguous preserved allocation.
  */
-#define FDBOX_FDT_BASE		1024
+#define FDBOX_FDT_BASE		(1024 + sizeof(struct fdbox_kho_header))
 #define FDBOX_FDT_BOX		(160 + FDBOX_NAME_LEN)
 #define FDBOX_FDT_ENTRY		(128 + FDBOX_NAME_LEN + \
 				 FDBOX_TYPE_LEN + \
 				 LIVEUPDATE_HNDL_COMPAT_LENGTH)
 #define FDBOX_FDT_MAX		(PAGE_SIZE << MAX_PAGE_ORDER)
+
+/* What a sealed box of @nr_entries entries takes of the tree, at most. */
+static inline size_t fdbox_fdt_box_size(unsigned int nr_entries)
+{
+	return FDBOX_FDT_BOX + (size_t)nr_entries * FDBOX_FDT_ENTRY;
+}
 
 struct fdbox *fdbox_box_add(const char *name, int minor);
 unsigned int fdbox_minor_cursor(void);

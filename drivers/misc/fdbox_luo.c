@@ -58,8 +58,9 @@
  * came after the first kernels that wrote "fdbox-v1": a tree without them
  * is still taken, its boxes get new minors and default limits, and the
  * cursor goes on after the highest one restored. Each is reported. The
- * checksum catches corruption, not forgery: the data of an entry that passes is handed to its LUO
- * handler, which trusts the previous kernel as LUO sessions do.
+ * checksum catches corruption, not forgery: the data of an entry that
+ * passes is handed to its LUO handler, which trusts the previous kernel as
+ * LUO sessions do.
  */
 
 #define pr_fmt(fmt) "fdbox: " fmt
@@ -159,7 +160,7 @@ static int fdbox_carry_sealed(size_t *size)
 		err = fdbox_preserve_box(box);
 		if (err)
 			return err;
-		*size += FDBOX_FDT_BOX + (size_t)box->nr_entries * FDBOX_FDT_ENTRY;
+		*size += fdbox_fdt_box_size(box->nr_entries);
 	}
 	return 0;
 }
@@ -187,7 +188,7 @@ static int fdbox_add_out(size_t size)
 
 static int fdbox_luo_prepare(struct liveupdate_subsystem *s, u64 *data)
 {
-	size_t size = sizeof(struct fdbox_kho_header) + FDBOX_FDT_BASE;
+	size_t size = FDBOX_FDT_BASE;
 	int err;
 
 	guard(mutex)(&fdbox_lock);

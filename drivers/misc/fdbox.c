@@ -90,6 +90,8 @@
  * not PREPARE for everyone, fails when it is full.
  */
 static atomic_long_t fdbox_carry_used = ATOMIC_LONG_INIT(FDBOX_FDT_BASE);
+/* Its limit: a constant, which only the test knob lowers. */
+unsigned long fdbox_carry_max = FDBOX_CARRY_MAX;
 
 /* Protects fdbox_boxes, and box creation and deletion. */
 DEFINE_MUTEX(fdbox_lock);
@@ -511,7 +513,7 @@ static int fdbox_carry_reserve(struct fdbox *box)
 	if (!fdbox_carry_enabled)
 		return 0;
 	do {
-		if (cost > (long)FDBOX_FDT_MAX - used)
+		if (cost > (long)READ_ONCE(fdbox_carry_max) - used)
 			return -ENOSPC;
 	} while (!atomic_long_try_cmpxchg(&fdbox_carry_used, &used,
 					  used + cost));
@@ -938,7 +940,8 @@ static int fdbox_list_entries(struct file *filp, void *argp,
 			struct fdbox_entry_info *e = &info[n++];
 
 			strscpy(e->name, entry->name, sizeof(e->name));
-			strscpy(e->type, entry->handler->name, sizeof(e->type));
+			strscpy(e->type, entry->handler ? entry->handler->name :
+				entry->type, sizeof(e->type));
 			if (entry->file)
 				e->size = i_size_read(file_inode(entry->file));
 			else

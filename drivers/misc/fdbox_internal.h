@@ -38,7 +38,8 @@
  * @sealed:   No entry may be put or taken.
  * @deleted:  The box was deleted; open files on its device see -ENODEV.
  * @carried:  Sealed, and preserved for the live update under way.
- * @frozen:   Carried, and its files frozen on the kexec reboot path.
+ * @frozen:   Carried, and its files frozen: at PREPARE, since a carried
+ *            box cannot change (see fdbox_luo.c).
  * @incoming: Came from the previous kernel; UNSEAL restores its files.
  * @prepare_error: Why the last PREPARE could not carry the box, for the
  *            operator (sysfs); NULL once a PREPARE carried it or it was
@@ -71,10 +72,13 @@ struct fdbox {
  * @file:      The file, with a reference; NULL while an incoming entry
  *             waits to be restored.
  * @handler:   The FDBox handler of the file's type; its module is pinned.
+ *             NULL while an incoming entry waits for its handler.
  * @luo:       The file's live update preservation: outgoing while the box
  *             is carried, incoming until restored.
  * @luo_compat: Incoming: the compatible string of the LUO file handler
  *             that preserved the file.
+ * @type:      Incoming: the name of its FDBox handler, which UNSEAL looks
+ *             up, so that a handler registered after boot still gets it.
  * @size:      The file's size when it was put, or when its box was last
  *             sealed or restored; 0 while an incoming entry waits.
  * @name:      The entry's name.
@@ -86,6 +90,7 @@ struct fdbox_entry {
 	const struct fdbox_file_handler *handler;
 	struct liveupdate_file_op_args luo;
 	char luo_compat[LIVEUPDATE_HNDL_COMPAT_LENGTH];
+	char type[FDBOX_TYPE_LEN];
 	u64 size;
 	char name[];
 };
@@ -110,20 +115,24 @@ int fdbox_check_box_name(const u8 *name);
 
 /*
  * Upper bounds of what the outgoing tree takes: its header and root, and
- * each box and entry; and all of it, one contiguous preserved allocation.
+ * each box and entry, whatever their names. SEAL reserves them: the sealed
+ * boxes may take at most fdbox_carry_max (FDBOX_CARRY_MAX, tests lower
+ * it), room for about 289,000 entries whatever their names.
  */
-#define FDBOX_FDT_BASE		(1024 + sizeof(struct fdbox_kho_header))
+#define FDBOX_FDT_BASE		1024
 #define FDBOX_FDT_BOX		(160 + FDBOX_NAME_LEN)
 #define FDBOX_FDT_ENTRY		(128 + FDBOX_NAME_LEN + \
 				 FDBOX_TYPE_LEN + \
 				 LIVEUPDATE_HNDL_COMPAT_LENGTH)
-#define FDBOX_FDT_MAX		(PAGE_SIZE << MAX_PAGE_ORDER)
+#define FDBOX_CARRY_MAX		(128UL << 20)
 
 /* What a sealed box of @nr_entries entries takes of the tree, at most. */
 static inline size_t fdbox_fdt_box_size(unsigned int nr_entries)
 {
 	return FDBOX_FDT_BOX + (size_t)nr_entries * FDBOX_FDT_ENTRY;
 }
+
+extern unsigned long fdbox_carry_max;
 
 struct fdbox *fdbox_box_add(const char *name, int minor);
 unsigned int fdbox_minor_cursor(void);
@@ -157,15 +166,22 @@ static inline int fdbox_luo_restore(struct fdbox *box)
 struct fdbox_kho_header;
 
 #if IS_ENABLED(CONFIG_FDBOX_LUO_TEST)
+size_t fdbox_luo_test_damage_room(void);
 void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize);
-void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr);
+void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr, void *tree);
 void fdbox_luo_test_finish_delay(void);
 #else
+static inline size_t fdbox_luo_test_damage_room(void)
+{
+	return 0;
+}
+
 static inline void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 {
 }
 
-static inline void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr)
+static inline void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr,
+					      void *tree)
 {
 }
 

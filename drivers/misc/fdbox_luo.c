@@ -13,10 +13,17 @@
  *   boxes carried. Boxes that are not sealed, or that are created or sealed
  *   after PREPARE, are not carried. A carried box refuses PUT, GET, SEAL,
  *   UNSEAL and DELETE with -EBUSY.
- * - FREEZE freezes the files and writes the carried boxes into the KHO
- *   subtree "fdbox", allocated at PREPARE: a header with a CRC32, then a
- *   device tree (include/linux/kho/abi/fdbox.h).
- * - CANCEL undoes both: the boxes are plain sealed boxes again.
+ * - Since a carried box cannot change, PREPARE also freezes its files and
+ *   writes the device tree the next kernel reads, with its CRC32, into a
+ *   vmalloc area that KHO preserves page by page: nothing in it grows a
+ *   contiguous allocation with the entries carried, and the blackout does
+ *   not write it. The one thing a carried file can still change is its
+ *   position, through another holder of the same open file (a dup()ed
+ *   descriptor kept by the process): FREEZE freezes again exactly the files
+ *   that had another holder at PREPARE, which nothing can give them after.
+ *   FDBox handlers' files must therefore tolerate a second freeze, as
+ *   memfd_luo's, which saves the position, does.
+ * - CANCEL undoes PREPARE: the boxes are plain sealed boxes again.
  * - In the new kernel, the boxes reappear sealed, with their device nodes,
  *   their entries waiting. UNSEAL restores their files, frozen as in any
  *   sealed box until the UNSEAL completes; an entry whose file cannot be
@@ -26,10 +33,23 @@
  *   one log line each.
  * - An incoming entry is retrieved at most once: a retrieve its handler
  *   attempted, or a finish, consumed its data, and the LUO API refuses a
- *   second one. Only an entry whose LUO handler is not registered (yet)
- *   waits for another UNSEAL. FINISH releases a box's waiting entries and
- *   kills the box in one hold of the box lock, so that an UNSEAL racing it
- *   finds either the box as it came or a deleted one (-ENODEV).
+ *   second one. Only an entry whose FDBox or LUO handler is not
+ *   registered (yet) waits for another UNSEAL. FINISH releases a box's
+ *   waiting entries and kills the box in one hold of the box lock, so that
+ *   an UNSEAL racing it finds either the box as it came or a deleted one
+ *   (-ENODEV).
+ * - An entry's FDBox handler is looked up by UNSEAL, not at boot: one that
+ *   registers later (a module) still gets its entries, which wait until
+ *   then. An incoming entry skipped at boot (malformed, a duplicate, or in
+ *   a box that was skipped) whose LUO handler and data are well formed has
+ *   its file released by FINISH, so that damage does not pin memory until
+ *   the next reboot.
+ *
+ * Locking: fdbox_lock serializes PREPARE, FREEZE, CANCEL and FINISH, and
+ * protects the outgoing state (fdbox_out) and the skipped entries' files
+ * (fdbox_orphans, filled at boot before anyone can reach FDBox). A carried
+ * box's entries cannot change until CANCEL, which holds fdbox_lock: FREEZE
+ * reads them without the box lock.
  *
  * The device tree is compatible "fdbox-v1"::
  *
@@ -51,16 +71,19 @@
  *   };
  *
  * It comes from the previous kernel and is checked before use: a header
- * with a wrong magic, version, size or checksum, or a tree that is not
- * valid or not "fdbox-v1", rejects the whole subtree; a box or an entry
- * whose name, minor, string or size does not check out, or whose name or
- * minor is taken already, is skipped. "minor", "next-minor" and the limits
- * came after the first kernels that wrote "fdbox-v1": a tree without them
- * is still taken, its boxes get new minors and default limits, and the
- * cursor goes on after the highest one restored. Each is reported. The
- * checksum catches corruption, not forgery: the data of an entry that
- * passes is handed to its LUO handler, which trusts the previous kernel as
- * LUO sessions do.
+ * with a wrong magic, version or checksum, a tree that cannot be mapped,
+ * or with a wrong size or checksum, or not valid or not "fdbox-v1",
+ * rejects the whole subtree; a box or an entry whose name, minor, string or
+ * size does not check out, or whose name or minor is taken already, is
+ * skipped. "minor", "next-minor" and the limits came after the first
+ * kernels that wrote "fdbox-v1": a tree without them is still taken, its
+ * boxes get new minors and default limits, and the cursor goes on after
+ * the highest one restored. Each is reported. The checksums catch
+ * corruption, not forgery: the data of an entry that passes is handed to
+ * its LUO handler, which trusts the previous kernel as LUO sessions do, and
+ * so are the tree's pages to KHO, which takes back only preserved pages.
+ * Subtrees of version 1 (the tree inline in the subtree) are not read: no
+ * kernel that wrote them was released.
  */
 
 #define pr_fmt(fmt) "fdbox: " fmt
@@ -72,16 +95,52 @@
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/fdbox.h>
 #include <linux/libfdt.h>
+#include <linux/ktime.h>
 #include <linux/liveupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
+#include <linux/vmalloc.h>
 
 #include "fdbox_internal.h"
 
-/* The outgoing subtree: allocated and added at PREPARE, written at FREEZE. */
-static struct fdbox_kho_header *fdbox_out;
-static size_t fdbox_out_size;
+/* A file FREEZE freezes again, and where its data sits in the tree. */
+struct fdbox_refreeze {
+	struct fdbox_entry *entry;
+	u32 data;
+};
+
+/*
+ * The outgoing live update, set up by PREPARE and torn down by CANCEL, all
+ * under fdbox_lock: the KHO subtree, the tree it points to and the record
+ * of the tree's preservation (the subtree's copy may be damaged by the
+ * test knob), and the files that FREEZE must freeze again.
+ */
+static struct {
+	struct fdbox_kho_header *hdr;
+	void *tree;
+	struct kho_vmalloc vm;
+	bool preserved;
+	struct fdbox_refreeze *refreeze;
+	unsigned int nr_refreeze;
+	unsigned int max_refreeze;
+} fdbox_out;
+
+/* What a node of a @len-byte name, and a property of @len bytes, take. */
+#define FDBOX_FDT_NODE(len)	(2 * FDT_TAGSIZE + ALIGN((len) + 1, FDT_TAGSIZE))
+#define FDBOX_FDT_PROP(len)	(sizeof(struct fdt_property) + \
+				 ALIGN((len), FDT_TAGSIZE))
+#define FDBOX_FDT_STRING(s)	FDBOX_FDT_PROP(strlen(s) + 1)
+
+/* Bytes the node of @entry takes in the tree, exactly. */
+static size_t fdbox_fdt_entry_bytes(const struct fdbox_entry *entry)
+{
+	return FDBOX_FDT_NODE(sizeof("fd-4294967295") - 1) +
+	       FDBOX_FDT_STRING(entry->name) +
+	       FDBOX_FDT_STRING(entry->handler->name) +
+	       FDBOX_FDT_STRING(entry->luo.handler->compatible) +
+	       FDBOX_FDT_PROP(sizeof(u64));
+}
 
 /* Unpreserve the entries of @box before @until, or all if @until is NULL. */
 static void fdbox_unpreserve_box(struct fdbox *box, struct fdbox_entry *until)
@@ -100,12 +159,50 @@ static void fdbox_unpreserve_box(struct fdbox *box, struct fdbox_entry *until)
 	box->frozen = false;
 }
 
-static int fdbox_preserve_box(struct fdbox *box)
+/* Freeze the files of a carried box; on failure, unfreeze those done. */
+static int fdbox_freeze_box(struct fdbox *box)
 {
-	struct fdbox_entry *entry;
+	struct fdbox_entry *entry, *failed;
 	int err;
 
 	lockdep_assert_held(&box->lock);
+	fdbox_for_each_entry(entry, box) {
+		err = liveupdate_file_freeze(&entry->luo);
+		if (err)
+			goto err_unfreeze;
+	}
+	box->frozen = true;
+	return 0;
+
+err_unfreeze:
+	dev_warn(&box->dev, "cannot freeze entry %s: %pe\n", entry->name,
+		 ERR_PTR(err));
+	fdbox_box_prepare_error(box, entry->name, err);
+	failed = entry;
+	fdbox_for_each_entry(entry, box) {
+		if (entry == failed)
+			break;
+		liveupdate_file_unfreeze(&entry->luo);
+	}
+	return err;
+}
+
+/*
+ * Preserve and freeze the files of @box, adding to *@size what it takes in
+ * the tree. A carried box cannot change, so that its files are in their
+ * final state now, but for the position of a file another holder shares,
+ * which FREEZE takes again.
+ */
+static int fdbox_preserve_box(struct fdbox *box, size_t *size)
+{
+	struct fdbox_entry *entry;
+	size_t bytes;
+	int err;
+
+	lockdep_assert_held(&box->lock);
+	bytes = FDBOX_FDT_NODE(sizeof("box-4294967295") - 1) +
+		FDBOX_FDT_STRING(dev_name(&box->dev)) +
+		2 * FDBOX_FDT_PROP(sizeof(u32)) + FDBOX_FDT_PROP(sizeof(u64));
 	fdbox_for_each_entry(entry, box) {
 		err = liveupdate_file_preserve(entry->file, &entry->luo);
 		if (err) {
@@ -119,13 +216,20 @@ static int fdbox_preserve_box(struct fdbox *box)
 			fdbox_unpreserve_box(box, entry);
 			return err;
 		}
+		bytes += fdbox_fdt_entry_bytes(entry);
+	}
+	err = fdbox_freeze_box(box);
+	if (err) {
+		fdbox_unpreserve_box(box, NULL);
+		return err;
 	}
 	fdbox_box_prepare_error(box, NULL, 0);
 	box->carried = true;
+	*size += bytes;
 	return 0;
 }
 
-/* Undo PREPARE and FREEZE for every box. */
+/* Undo PREPARE for every box, and free what it allocated. */
 static void fdbox_uncarry_all(void)
 {
 	struct fdbox *box;
@@ -136,11 +240,15 @@ static void fdbox_uncarry_all(void)
 		if (box->carried)
 			fdbox_unpreserve_box(box, NULL);
 	}
-	if (fdbox_out) {
-		kho_remove_subtree(fdbox_out);
-		kho_unpreserve_free(fdbox_out);
-		fdbox_out = NULL;
+	if (fdbox_out.hdr) {
+		kho_remove_subtree(fdbox_out.hdr);
+		kho_unpreserve_free(fdbox_out.hdr);
 	}
+	if (fdbox_out.preserved)
+		kho_unpreserve_vmalloc(&fdbox_out.vm);
+	vfree(fdbox_out.tree);
+	kvfree(fdbox_out.refreeze);
+	memset(&fdbox_out, 0, sizeof(fdbox_out));
 }
 
 /*
@@ -157,53 +265,40 @@ static int fdbox_carry_sealed(size_t *size)
 		guard(mutex)(&box->lock);
 		if (!box->sealed || box->incoming)
 			continue;
-		err = fdbox_preserve_box(box);
+		err = fdbox_preserve_box(box, size);
 		if (err)
 			return err;
-		*size += fdbox_fdt_box_size(box->nr_entries);
 	}
 	return 0;
 }
 
-/* The subtree FREEZE writes into, so that the blackout allocates nothing. */
-static int fdbox_add_out(size_t size)
+/*
+ * Remember that FREEZE must freeze @entry again: another holder of its open
+ * file may still move the position that its freeze saves.
+ */
+static int fdbox_add_refreeze(struct fdbox_entry *entry, u32 data)
 {
-	struct fdbox_kho_header *out;
-	int err;
+	struct fdbox_refreeze *r = fdbox_out.refreeze;
+	unsigned int max = fdbox_out.max_refreeze;
 
 	lockdep_assert_held(&fdbox_lock);
-	size = round_up(size, PAGE_SIZE);
-	out = kho_alloc_preserve(size);
-	if (IS_ERR(out))
-		return PTR_ERR(out);
-	err = kho_add_subtree(FDBOX_KHO_NAME, out, size);
-	if (err) {
-		kho_unpreserve_free(out);
-		return err;
+	if (fdbox_out.nr_refreeze == max) {
+		max = max ? 2 * max : 16;
+		r = kvrealloc(r, array_size(max, sizeof(*r)), GFP_KERNEL);
+		if (!r)
+			return -FDT_ERR_NOSPACE;
+		fdbox_out.refreeze = r;
+		fdbox_out.max_refreeze = max;
 	}
-	fdbox_out = out;
-	fdbox_out_size = size;
+	r[fdbox_out.nr_refreeze++] = (struct fdbox_refreeze){ entry, data };
 	return 0;
 }
 
-static int fdbox_luo_prepare(struct liveupdate_subsystem *s, u64 *data)
-{
-	size_t size = FDBOX_FDT_BASE;
-	int err;
-
-	guard(mutex)(&fdbox_lock);
-	err = fdbox_carry_sealed(&size);
-	if (!err)
-		err = fdbox_add_out(size);
-	if (err)
-		fdbox_uncarry_all();
-	return err;
-}
-
-static int fdbox_fdt_add_entry(void *fdt, const struct fdbox_entry *entry,
+static int fdbox_fdt_add_entry(void *fdt, struct fdbox_entry *entry,
 			       unsigned int idx)
 {
 	char node[16];
+	void *data;
 	int err;
 
 	snprintf(node, sizeof(node), "fd-%u", idx);
@@ -217,7 +312,13 @@ static int fdbox_fdt_add_entry(void *fdt, const struct fdbox_entry *entry,
 		err = fdt_property_string(fdt, "luo-handler",
 					  entry->luo.handler->compatible);
 	if (!err)
-		err = fdt_property_u64(fdt, "data", entry->luo.serialized_data);
+		err = fdt_property_placeholder(fdt, "data", sizeof(u64), &data);
+	if (err)
+		return err;
+	put_unaligned_be64(entry->luo.serialized_data, data);
+	/* The box holds one reference: with no other, nothing can move it. */
+	if (file_count(entry->file) > 1)
+		err = fdbox_add_refreeze(entry, data - fdt);
 	if (!err)
 		err = fdt_end_node(fdt);
 	return err;
@@ -250,12 +351,9 @@ static int fdbox_fdt_add_box(void *fdt, struct fdbox *box, unsigned int idx)
 	return err;
 }
 
-/* Write the carried boxes into the subtree allocated at PREPARE. */
-static int fdbox_write_fdt(void)
+/* Write the carried boxes into a tree of @size bytes. */
+static int fdbox_write_fdt(void *fdt, size_t size)
 {
-	struct fdbox_kho_header *hdr = fdbox_out;
-	size_t size = fdbox_out_size - sizeof(*hdr);
-	void *fdt = hdr + 1;
 	unsigned int idx = 0;
 	struct fdbox *box;
 	int err;
@@ -282,63 +380,106 @@ static int fdbox_write_fdt(void)
 		err = fdt_end_node(fdt);
 	if (!err)
 		err = fdt_finish(fdt);
-	if (err) {
-		pr_err("cannot write the boxes for the next kernel: %d\n", err);
-		return -ENOSPC;
-	}
-	fdbox_luo_test_damage_tree(fdt, size);
-
-	hdr->magic = FDBOX_KHO_MAGIC;
-	hdr->version = FDBOX_KHO_VERSION;
-	hdr->size = fdt_totalsize(fdt);
-	hdr->crc = fdbox_kho_crc(fdt, hdr->size);
-	fdbox_luo_test_damage_blob(hdr);
-	return 0;
-}
-
-/* Freeze the files of a carried box; on failure, unfreeze those done. */
-static int fdbox_freeze_box(struct fdbox *box)
-{
-	struct fdbox_entry *entry, *failed;
-	int err;
-
-	lockdep_assert_held(&box->lock);
-	fdbox_for_each_entry(entry, box) {
-		err = liveupdate_file_freeze(&entry->luo);
-		if (err)
-			goto err_unfreeze;
-	}
-	box->frozen = true;
-	return 0;
-
-err_unfreeze:
-	dev_warn(&box->dev, "cannot freeze entry %s: %pe\n", entry->name,
-		 ERR_PTR(err));
-	failed = entry;
-	fdbox_for_each_entry(entry, box) {
-		if (entry == failed)
-			break;
-		liveupdate_file_unfreeze(&entry->luo);
-	}
 	return err;
 }
 
-static int fdbox_luo_freeze(struct liveupdate_subsystem *s, u64 *data)
+/*
+ * Write the carried boxes, which take @size bytes of tree, and hand them
+ * to KHO: everything but the freeze of shared files is done before the
+ * blackout.
+ */
+static int fdbox_write_out(size_t size)
 {
-	struct fdbox *box;
+	struct fdbox_kho_header *hdr;
+	int err;
+
+	lockdep_assert_held(&fdbox_lock);
+	size = round_up(size + fdbox_luo_test_damage_room(), PAGE_SIZE);
+	fdbox_out.tree = vzalloc(size);
+	if (!fdbox_out.tree)
+		return -ENOMEM;
+	err = fdbox_write_fdt(fdbox_out.tree, size);
+	if (err) {
+		/* The size is exact: only a bug or no memory gets here. */
+		pr_err("cannot write the boxes for the next kernel: %d\n", err);
+		return -ENOMEM;
+	}
+	fdbox_luo_test_damage_tree(fdbox_out.tree, size);
+
+	err = kho_preserve_vmalloc(fdbox_out.tree, &fdbox_out.vm);
+	if (err)
+		return err;
+	fdbox_out.preserved = true;
+	hdr = kho_alloc_preserve(sizeof(*hdr));
+	if (IS_ERR(hdr))
+		return PTR_ERR(hdr);
+	hdr->magic = FDBOX_KHO_MAGIC;
+	hdr->version = FDBOX_KHO_VERSION;
+	hdr->size = fdt_totalsize(fdbox_out.tree);
+	hdr->crc = fdbox_kho_crc(fdbox_out.tree, hdr->size);
+	hdr->tree = fdbox_out.vm;
+	hdr->hdr_crc = fdbox_kho_hdr_crc(hdr);
+	fdbox_luo_test_damage_blob(hdr, fdbox_out.tree);
+
+	err = kho_add_subtree(FDBOX_KHO_NAME, hdr, sizeof(*hdr));
+	if (err) {
+		kho_unpreserve_free(hdr);
+		return err;
+	}
+	fdbox_out.hdr = hdr;
+	return 0;
+}
+
+static int fdbox_luo_prepare(struct liveupdate_subsystem *s, u64 *data)
+{
+	size_t size = FDBOX_FDT_BASE;
 	int err;
 
 	guard(mutex)(&fdbox_lock);
-	fdbox_for_each_box(box) {
-		guard(mutex)(&box->lock);
-		if (!box->carried)
-			continue;
-		/* On failure, the cancel that follows undoes the others. */
-		err = fdbox_freeze_box(box);
-		if (err)
+	err = fdbox_carry_sealed(&size);
+	if (!err)
+		err = fdbox_write_out(size);
+	if (err)
+		fdbox_uncarry_all();
+	return err;
+}
+
+/*
+ * The blackout: only the files another holder shares are frozen again,
+ * so that it does not grow with the entries carried. A handler whose
+ * freeze moved the file's data gets it written, and the tree checksummed
+ * again; memfd_luo's never does.
+ */
+static int fdbox_luo_freeze(struct liveupdate_subsystem *s, u64 *data)
+{
+	struct fdbox_kho_header *hdr = fdbox_out.hdr;
+	bool moved = false;
+	unsigned int i;
+	int err;
+
+	guard(mutex)(&fdbox_lock);
+	for (i = 0; i < fdbox_out.nr_refreeze; i++) {
+		struct fdbox_entry *entry = fdbox_out.refreeze[i].entry;
+		u64 old = entry->luo.serialized_data;
+
+		/* On failure, the cancel that follows undoes PREPARE. */
+		err = liveupdate_file_freeze(&entry->luo);
+		if (err) {
+			pr_warn("cannot freeze entry %s: %pe\n", entry->name,
+				ERR_PTR(err));
 			return err;
+		}
+		if (entry->luo.serialized_data == old)
+			continue;
+		put_unaligned_be64(entry->luo.serialized_data,
+				   fdbox_out.tree + fdbox_out.refreeze[i].data);
+		moved = true;
 	}
-	return fdbox_write_fdt();
+	if (moved) {
+		hdr->crc = fdbox_kho_crc(fdbox_out.tree, hdr->size);
+		hdr->hdr_crc = fdbox_kho_hdr_crc(hdr);
+	}
+	return 0;
 }
 
 static void fdbox_luo_cancel(struct liveupdate_subsystem *s, u64 data)
@@ -376,12 +517,46 @@ static bool fdbox_release_incoming(struct fdbox *box, unsigned int *released)
 	return true;
 }
 
+/*
+ * The file of an incoming entry that was skipped, as malformed, a
+ * duplicate, or in a box that was skipped, but that names a LUO handler
+ * and its data: FINISH releases it, so that damage in one box does not pin
+ * memory until the next reboot. Protected by fdbox_lock.
+ */
+struct fdbox_orphan {
+	struct list_head list;
+	struct liveupdate_file_op_args luo;
+	char luo_compat[LIVEUPDATE_HNDL_COMPAT_LENGTH];
+};
+
+static LIST_HEAD(fdbox_orphans);
+
+static void fdbox_release_orphans(void)
+{
+	struct fdbox_orphan *orphan, *next;
+	unsigned int released = 0, failed = 0;
+
+	lockdep_assert_held(&fdbox_lock);
+	list_for_each_entry_safe(orphan, next, &fdbox_orphans, list) {
+		if (liveupdate_file_finish(orphan->luo_compat, &orphan->luo))
+			failed++;
+		else
+			released++;
+		list_del(&orphan->list);
+		kfree(orphan);
+	}
+	if (released || failed)
+		pr_info("files of skipped incoming entries: %u released, %u not\n",
+			released, failed);
+}
+
 static void fdbox_luo_finish(struct liveupdate_subsystem *s, u64 data)
 {
 	struct rb_node *node, *next;
 	unsigned int released;
 
 	guard(mutex)(&fdbox_lock);
+	fdbox_release_orphans();
 	for (node = rb_first(&fdbox_boxes); node; node = next) {
 		struct fdbox *box = rb_entry(node, struct fdbox, node);
 
@@ -413,12 +588,12 @@ static struct liveupdate_subsystem fdbox_subsystem = {
  *
  * Called by UNSEAL. Entries restored stay restored if a later one fails; an
  * entry whose file cannot be restored is dropped, since its handler
- * consumed its data, unless its LUO handler is not registered (yet), in
- * which case it is kept for another try.
+ * consumed its data, unless its FDBox or LUO handler is not registered
+ * (yet), in which case it is kept for another try.
  *
  * Context: @box->lock held.
- * Return: 0 when every file is back; -ENOENT if an entry's LUO handler is
- * not registered; or the error of the handler that could not restore one.
+ * Return: 0 when every file is back; -ENOENT if an entry's FDBox or LUO
+ * handler is not registered; or the error of the handler that could not restore one.
  */
 int fdbox_luo_restore(struct fdbox *box)
 {
@@ -430,6 +605,14 @@ int fdbox_luo_restore(struct fdbox *box)
 		if (entry->file)
 			continue;
 
+		/* Looked up now: its module may have been loaded since boot. */
+		if (!entry->handler)
+			entry->handler = fdbox_get_handler_by_name(entry->type);
+		if (!entry->handler) {
+			dev_warn_ratelimited(&box->dev, "entry %s: no handler %s\n",
+					     entry->name, entry->type);
+			return -ENOENT;
+		}
 		err = liveupdate_file_retrieve(entry->luo_compat, &entry->luo);
 		/*
 		 * The tree pairs an FDBox handler with a LUO handler: the file
@@ -494,46 +677,65 @@ static const char *fdbox_fdt_string(const void *fdt, int node,
 	return s;
 }
 
+/*
+ * Keep the file of a skipped incoming entry for FINISH to release, if the
+ * entry names a LUO handler and its data.
+ */
+static void __init fdbox_orphan_entry(const void *fdt, int node)
+{
+	struct fdbox_orphan *orphan;
+	const char *compat;
+	const void *data;
+	int len;
+
+	compat = fdbox_fdt_string(fdt, node, "luo-handler",
+				  LIVEUPDATE_HNDL_COMPAT_LENGTH);
+	data = fdt_getprop(fdt, node, "data", &len);
+	if (!compat || !data || len != sizeof(u64))
+		return;
+	orphan = kzalloc_obj(*orphan);
+	if (!orphan)
+		return;
+	strscpy(orphan->luo_compat, compat, sizeof(orphan->luo_compat));
+	orphan->luo.serialized_data = get_unaligned_be64(data);
+	list_add_tail(&orphan->list, &fdbox_orphans);
+}
+
+/* The FDBox handler is looked up at UNSEAL, not here: see restore. */
 static void __init fdbox_restore_entry(struct fdbox *box, const void *fdt,
 				       int node)
 {
-	const struct fdbox_file_handler *handler;
-	const char *name, *hname, *compat;
+	const char *name, *type, *compat;
 	struct fdbox_entry *entry;
 	const void *data;
 	int len;
 
 	name = fdbox_fdt_string(fdt, node, "name", FDBOX_NAME_LEN);
-	hname = fdbox_fdt_string(fdt, node, "fdbox-handler",
-				 FDBOX_TYPE_LEN);
+	type = fdbox_fdt_string(fdt, node, "fdbox-handler", FDBOX_TYPE_LEN);
 	compat = fdbox_fdt_string(fdt, node, "luo-handler",
 				  LIVEUPDATE_HNDL_COMPAT_LENGTH);
 	data = fdt_getprop(fdt, node, "data", &len);
-	if (!name || fdbox_check_name((const u8 *)name) || !hname || !compat ||
+	if (!name || fdbox_check_name((const u8 *)name) || !type || !compat ||
 	    !data || len != sizeof(u64)) {
 		dev_warn(&box->dev, "incoming entry %s is malformed, skipped\n",
 			 fdt_get_name(fdt, node, NULL) ?: "?");
+		fdbox_orphan_entry(fdt, node);
 		return;
 	}
 
-	handler = fdbox_get_handler_by_name(hname);
-	if (!handler) {
-		dev_warn(&box->dev, "incoming entry %s: no handler %s, skipped\n",
-			 name, hname);
-		return;
-	}
 	entry = fdbox_entry_alloc(name);
 	if (!entry) {
-		module_put(handler->owner);
+		fdbox_orphan_entry(fdt, node);
 		return;
 	}
-	entry->handler = handler;
+	strscpy(entry->type, type, sizeof(entry->type));
 	strscpy(entry->luo_compat, compat, sizeof(entry->luo_compat));
 	entry->luo.serialized_data = get_unaligned_be64(data);
 	if (fdbox_entry_insert(box, entry)) {
 		dev_warn(&box->dev, "incoming entry %s is a duplicate, skipped\n",
 			 name);
 		fdbox_free_entry(entry);
+		fdbox_orphan_entry(fdt, node);
 	}
 }
 
@@ -625,42 +827,106 @@ static int __init fdbox_restore_box(const void *fdt, int node)
 	return MINOR(box->dev.devt);
 }
 
-/* The incoming device tree, or NULL if the subtree cannot be trusted. */
-static const void *__init fdbox_check_subtree(const struct fdbox_kho_header *hdr,
-					      size_t len)
+/* Keep the files of the entries of a box that was skipped. */
+static void __init fdbox_orphan_box(const void *fdt, int node)
 {
-	const void *fdt = hdr + 1;
+	int child;
+
+	fdt_for_each_subnode(child, fdt, node)
+		fdbox_orphan_entry(fdt, child);
+}
+
+/* Why the header of the incoming subtree cannot be trusted, or NULL. */
+static const char *__init fdbox_check_header(const struct fdbox_kho_header *hdr,
+					     size_t len)
+{
+	if (len < sizeof(*hdr) || hdr->magic != FDBOX_KHO_MAGIC)
+		return "no FDBox header";
+	if (hdr->version != FDBOX_KHO_VERSION)
+		return "unknown version";
+	if (fdbox_kho_hdr_crc(hdr) != hdr->hdr_crc)
+		return "header checksum mismatch";
+	return NULL;
+}
+
+/* Why the incoming tree, mapped, cannot be trusted, or NULL. */
+static const char *__init fdbox_check_tree(const struct fdbox_kho_header *hdr,
+					   const void *fdt)
+{
+	if (hdr->size > (size_t)hdr->tree.total_pages * PAGE_SIZE)
+		return "size beyond the tree";
+	if (fdbox_kho_crc(fdt, hdr->size) != hdr->crc)
+		return "checksum mismatch";
+	if (hdr->size < FDT_V17_SIZE || fdt_check_header(fdt))
+		return "not a valid tree";
+	if (fdt_totalsize(fdt) > hdr->size)
+		return "tree truncated";
+	if (fdt_node_check_compatible(fdt, 0, FDBOX_KHO_COMPATIBLE))
+		return "tree not " FDBOX_KHO_COMPATIBLE;
+	return NULL;
+}
+
+/*
+ * The incoming tree, mapped, or NULL if the subtree cannot be trusted: its
+ * header is checked before its record of the tree's pages is used, the
+ * tree before it is parsed.
+ */
+static void *__init fdbox_map_tree(const struct fdbox_kho_header *hdr,
+				   size_t len)
+{
+	void *tree = NULL;
 	const char *why;
 
-	if (len < sizeof(*hdr) || hdr->magic != FDBOX_KHO_MAGIC)
-		why = "no FDBox header";
-	else if (hdr->version != FDBOX_KHO_VERSION)
-		why = "unknown version";
-	else if (hdr->size > len - sizeof(*hdr))
-		why = "size beyond the subtree";
-	else if (fdbox_kho_crc(fdt, hdr->size) != hdr->crc)
-		why = "checksum mismatch";
-	else if (hdr->size < FDT_V17_SIZE || fdt_check_header(fdt))
-		why = "not a valid tree";
-	else if (fdt_totalsize(fdt) > hdr->size)
-		why = "tree truncated";
-	else if (fdt_node_check_compatible(fdt, 0, FDBOX_KHO_COMPATIBLE))
-		why = "tree not " FDBOX_KHO_COMPATIBLE;
-	else
-		return fdt;
+	why = fdbox_check_header(hdr, len);
+	if (!why) {
+		tree = kho_restore_vmalloc(&hdr->tree);
+		if (!tree)
+			why = "cannot map the tree";
+	}
+	if (!why)
+		why = fdbox_check_tree(hdr, tree);
+	if (!why)
+		return tree;
 
+	/* A tree that was mapped is ours to free; one that was not, is not. */
+	vfree(tree);
 	pr_err("incoming boxes rejected: %s; no box restored\n", why);
 	return NULL;
 }
 
-static void __init fdbox_restore_boxes(void)
+static void __init fdbox_restore_tree(const void *fdt)
 {
-	const void *fdt;
-	phys_addr_t phys;
-	void *subtree;
-	size_t len;
 	int node, minor, last = -1, err;
 	u32 cursor;
+
+	/*
+	 * Minors given out before the kexec, to boxes deleted since, may have
+	 * nodes still: go on after them.
+	 */
+	err = fdbox_fdt_u32(fdt, 0, "next-minor", FDBOX_MINORS, &cursor);
+	if (err == -EINVAL)
+		pr_warn("incoming minor cursor is bad, ignored\n");
+	if (!err)
+		fdbox_set_minor_cursor(cursor);
+	fdt_for_each_subnode(node, fdt, 0) {
+		minor = fdbox_restore_box(fdt, node);
+		if (minor < 0)
+			fdbox_orphan_box(fdt, node);
+		last = max(last, minor);
+	}
+	/* Without a cursor, after the carried boxes at least. */
+	if (err && last >= 0)
+		fdbox_set_minor_cursor(last + 1);
+}
+
+static void __init fdbox_restore_boxes(void)
+{
+	struct fdbox_kho_header *hdr;
+	u64 start = ktime_get_ns();
+	phys_addr_t phys;
+	size_t len;
+	void *tree;
+	int err;
 
 	err = kho_retrieve_subtree(FDBOX_KHO_NAME, &phys, &len);
 	if (err) {
@@ -670,28 +936,15 @@ static void __init fdbox_restore_boxes(void)
 		return;
 	}
 
-	subtree = phys_to_virt(phys);
-	fdt = fdbox_check_subtree(subtree, len);
-	if (fdt) {
-		/*
-		 * Minors given out before the kexec, to boxes deleted since,
-		 * may have nodes still: go on after them.
-		 */
-		err = fdbox_fdt_u32(fdt, 0, "next-minor", FDBOX_MINORS,
-				    &cursor);
-		if (err == -EINVAL)
-			pr_warn("incoming minor cursor is bad, ignored\n");
-		if (!err)
-			fdbox_set_minor_cursor(cursor);
-		fdt_for_each_subnode(node, fdt, 0) {
-			minor = fdbox_restore_box(fdt, node);
-			last = max(last, minor);
-		}
-		/* Without a cursor, after the carried boxes at least. */
-		if (err && last >= 0)
-			fdbox_set_minor_cursor(last + 1);
+	hdr = phys_to_virt(phys);
+	tree = fdbox_map_tree(hdr, len);
+	if (tree) {
+		fdbox_restore_tree(tree);
+		pr_info("incoming tree of %u bytes parsed in %llu us\n",
+			hdr->size, div_u64(ktime_get_ns() - start, NSEC_PER_USEC));
+		vfree(tree);
 	}
-	kho_restore_free(subtree);
+	kho_restore_free(hdr);
 }
 
 /**

@@ -3,7 +3,8 @@
  * FDBox hostile-data knob, for the selftests only (CONFIG_FDBOX_LUO_TEST).
  *
  * /sys/kernel/debug/fdbox/damage takes one damage per write, applied to the
- * "fdbox" KHO subtree at the next FREEZE, after which the list is empty:
+ * "fdbox" KHO subtree at every PREPARE until the kexec (a test may PREPARE
+ * and CANCEL in between):
  *
  *   box-name-nul BOX       the name of box BOX loses its NUL
  *   box-rename BOX NAME    box BOX is renamed NAME (a duplicate if taken)
@@ -15,6 +16,7 @@
  *   entry-data-size BOX    its LUO data shrinks to 4 bytes
  *   entry-rename BOX       the second entry takes the first one's name
  *   entry-luo-handler BOX  the first entry names a LUO handler nobody has
+ *   entry-type BOX NAME    the first entry names the FDBox handler NAME
  *   version                the header has the next version
  *   truncate               the header gives half the tree's size
  *   bitflip SEED           eight bits of header and tree flip, at places
@@ -26,6 +28,10 @@
  *
  * /sys/kernel/debug/fdbox/finish_delay_ms makes FINISH wait that long after
  * each box it drops, for the tests of UNSEAL racing FINISH.
+ *
+ * /sys/kernel/debug/fdbox/carry_max is the room SEAL may reserve in the
+ * next live update's tree (fdbox_carry_max), so that a test can fill it
+ * with a few thousand entries.
  */
 
 #define pr_fmt(fmt) "fdbox: " fmt
@@ -75,6 +81,7 @@ static const struct {
 	{ "entry-data-size", 1, true },
 	{ "entry-rename", 1, true },
 	{ "entry-luo-handler", 1, true },
+	{ "entry-type", 2, true },
 	{ "version", 0, false },
 	{ "truncate", 0, false },
 	{ "bitflip", 1, false },
@@ -164,6 +171,8 @@ static int damage_apply_tree(void *fdt, const struct fdbox_damage *d)
 	if (!strcmp(d->cmd, "entry-luo-handler"))
 		return fdt_setprop_string(fdt, fd0, "luo-handler",
 					  "fdbox-test-none-v1");
+	if (!strcmp(d->cmd, "entry-type"))
+		return fdt_setprop_string(fdt, fd0, "fdbox-handler", d->arg);
 
 	/* entry-rename; the name is copied, as setprop may move it. */
 	fd1 = fdt_subnode_offset(fdt, box, "fd-1");
@@ -175,11 +184,23 @@ static int damage_apply_tree(void *fdt, const struct fdbox_damage *d)
 }
 
 /**
+ * fdbox_luo_test_damage_room() - Room the tree damages may need.
+ *
+ * Context: PREPARE, with fdbox_lock held.
+ * Return: bytes the damages waiting may add to the tree.
+ */
+size_t fdbox_luo_test_damage_room(void)
+{
+	guard(mutex)(&damage_lock);
+	return nr_damages * 2 * (DAMAGE_LONG_NAME + FDBOX_NAME_LEN);
+}
+
+/**
  * fdbox_luo_test_damage_tree() - Apply the tree damages.
  * @fdt:     The finished outgoing device tree.
  * @bufsize: The room it may grow into.
  *
- * Context: FREEZE, with fdbox_lock held.
+ * Context: PREPARE, with fdbox_lock held.
  */
 void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 {
@@ -208,33 +229,45 @@ void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 		pr_err("test damage left the tree broken: %d\n", err);
 }
 
-/* Flip DAMAGE_FLIPS distinct bits of @len bytes at @p, drawn from @seed. */
-static void damage_bitflip(u8 *p, size_t len, u64 seed)
+/* Flip bit @bit of the header followed by the tree. */
+static void damage_flip(struct fdbox_kho_header *hdr, u8 *tree, u32 bit)
 {
+	u32 byte = bit / BITS_PER_BYTE;
+	u8 *p = byte < sizeof(*hdr) ? (u8 *)hdr + byte :
+		tree + byte - sizeof(*hdr);
+
+	*p ^= BIT(bit % BITS_PER_BYTE);
+	pr_info("test damage bitflip: bit %u of byte %u\n",
+		bit % BITS_PER_BYTE, byte);
+}
+
+/* Flip DAMAGE_FLIPS distinct bits of the header and tree, from @seed. */
+static void damage_bitflip(struct fdbox_kho_header *hdr, u8 *tree, u64 seed)
+{
+	u32 bits[DAMAGE_FLIPS], nbits;
 	struct rnd_state rnd;
-	u32 bits[DAMAGE_FLIPS];
 	int i, j;
 
+	nbits = (sizeof(*hdr) + hdr->size) * BITS_PER_BYTE;
 	prandom_seed_state(&rnd, seed);
 	for (i = 0; i < DAMAGE_FLIPS; i++) {
 again:
-		bits[i] = prandom_u32_state(&rnd) % (len * BITS_PER_BYTE);
+		bits[i] = prandom_u32_state(&rnd) % nbits;
 		for (j = 0; j < i; j++)
 			if (bits[j] == bits[i])
 				goto again;
-		p[bits[i] / BITS_PER_BYTE] ^= BIT(bits[i] % BITS_PER_BYTE);
-		pr_info("test damage bitflip: bit %u of byte %u\n",
-			bits[i] % BITS_PER_BYTE, bits[i] / BITS_PER_BYTE);
+		damage_flip(hdr, tree, bits[i]);
 	}
 }
 
 /**
- * fdbox_luo_test_damage_blob() - Apply the header damages, empty the list.
- * @hdr: The outgoing subtree, written and checksummed.
+ * fdbox_luo_test_damage_blob() - Apply the header damages.
+ * @hdr:  The outgoing subtree, written and checksummed.
+ * @tree: The tree it points to.
  *
- * Context: FREEZE, with fdbox_lock held.
+ * Context: PREPARE, with fdbox_lock held.
  */
-void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr)
+void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr, void *tree)
 {
 	unsigned int i;
 	u64 seed;
@@ -247,18 +280,19 @@ void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr)
 			hdr->version++;
 		} else if (!strcmp(d->cmd, "truncate")) {
 			hdr->size /= 2;
-			hdr->crc = fdbox_kho_crc(hdr + 1, hdr->size);
+			hdr->crc = fdbox_kho_crc(tree, hdr->size);
 		} else if (!strcmp(d->cmd, "bitflip")) {
 			if (kstrtou64(d->box, 0, &seed))
 				continue;
-			damage_bitflip((u8 *)hdr, sizeof(*hdr) + hdr->size,
-				       seed);
+			damage_bitflip(hdr, tree, seed);
 		} else {
 			continue;
 		}
+		/* Only the flips must reach a checksum that fails. */
+		if (strcmp(d->cmd, "bitflip"))
+			hdr->hdr_crc = fdbox_kho_hdr_crc(hdr);
 		pr_info("test damage %s %s\n", d->cmd, d->box);
 	}
-	nr_damages = 0;
 }
 
 static ssize_t damage_read(struct file *file, char __user *buf, size_t count,
@@ -349,6 +383,7 @@ static int __init fdbox_luo_test_init(void)
 
 	debugfs_create_file("damage", 0600, dir, NULL, &damage_fops);
 	debugfs_create_u32("finish_delay_ms", 0600, dir, &finish_delay_ms);
+	debugfs_create_ulong("carry_max", 0600, dir, &fdbox_carry_max);
 	return 0;
 }
 late_initcall(fdbox_luo_test_init);

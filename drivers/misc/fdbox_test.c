@@ -14,6 +14,11 @@
  * /sys/kernel/debug/fdbox_test/register takes a handler name: a handler of
  * that name is registered and unregistered again, and reading the file
  * gives the errno of the registration.
+ *
+ * A write to /sys/kernel/debug/fdbox_test/late registers "fdbox-late", a
+ * handler of memfds without hooks, as a module loaded after boot would: it
+ * comes after the memfd handler, so no PUT picks it, but an incoming entry
+ * that names it waits for it.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -69,6 +74,16 @@ static int fdbox_test_unseal(const struct fdbox_file_handler *handler,
 {
 	return fdbox_test_hook(file, 'u', 'U');
 }
+
+static bool fdbox_late_can_box(const struct fdbox_file_handler *handler,
+			       struct file *file)
+{
+	return shmem_file(file) && !file_inode(file)->i_nlink;
+}
+
+static const struct fdbox_file_ops fdbox_late_ops = {
+	.can_box = fdbox_late_can_box,
+};
 
 static const struct fdbox_file_ops fdbox_test_ops = {
 	.can_box = fdbox_test_can_box,
@@ -143,6 +158,30 @@ static const struct file_operations fdbox_probe_fops = {
 	.llseek = default_llseek,
 };
 
+static struct fdbox_file_handler fdbox_late_handler = {
+	.name = "fdbox-late",
+	.ops = &fdbox_late_ops,
+	.owner = THIS_MODULE,
+};
+
+static ssize_t fdbox_late_write(struct file *file, const char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	int err;
+
+	guard(mutex)(&fdbox_probe_lock);
+	if (!list_empty(&fdbox_late_handler.list))
+		return count;
+	err = fdbox_register_handler(&fdbox_late_handler);
+	return err ?: count;
+}
+
+static const struct file_operations fdbox_late_fops = {
+	.owner = THIS_MODULE,
+	.write = fdbox_late_write,
+	.llseek = default_llseek,
+};
+
 /* Registers before fdbox_init() registers the memfd handler. */
 static int __init fdbox_test_init(void)
 {
@@ -159,6 +198,8 @@ static int __init fdbox_test_debugfs_init(void)
 	struct dentry *dir = debugfs_create_dir("fdbox_test", NULL);
 
 	debugfs_create_file("register", 0600, dir, NULL, &fdbox_probe_fops);
+	INIT_LIST_HEAD(&fdbox_late_handler.list);
+	debugfs_create_file("late", 0200, dir, NULL, &fdbox_late_fops);
 	return 0;
 }
 late_initcall(fdbox_test_debugfs_init);

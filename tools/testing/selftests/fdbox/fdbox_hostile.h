@@ -30,6 +30,9 @@
 #define HOSTILE_KNOB		"/sys/kernel/debug/fdbox/damage"
 #define HOSTILE_SIZE		(8 * 4096)
 #define HOSTILE_TREE_BOX	"hostile-tree"
+/* The handler of fdbox_test.c that registers when its knob is written. */
+#define HOSTILE_LATE		"fdbox-late"
+#define HOSTILE_LATE_KNOB	"/sys/kernel/debug/fdbox_test/late"
 
 /* The damage of the live update that follows each stage. */
 static const char *const hostile_plan[] = {
@@ -53,6 +56,7 @@ enum hostile_outcome {
 	FIRST_GONE,	/* entry "b" only */
 	SECOND_GONE,	/* entry "a" only, with its own contents */
 	UNSEAL_FAILS,	/* UNSEAL fails with ENOENT, the box stays sealed */
+	LATE_HANDLER,	/* as UNSEAL_FAILS until the handler registers */
 };
 
 /* The boxes of the "boxes" damage, each with entries "a" and "b". */
@@ -86,6 +90,8 @@ static const struct hostile_box {
 	  "hostile-entry-dup: incoming entry a is a duplicate, skipped" },
 	{ "hostile-entry-luo", "entry-luo-handler hostile-entry-luo",
 	  UNSEAL_FAILS, "hostile-entry-luo: entry a: no LUO handler" },
+	{ "hostile-late", "entry-type hostile-late " HOSTILE_LATE,
+	  LATE_HANDLER, "hostile-late: entry a: no handler " HOSTILE_LATE },
 };
 
 #define HOSTILE_NR_BOXES	((int)ARRAY_SIZE(hostile_boxes))
@@ -93,11 +99,14 @@ static const struct hostile_box {
 /*
  * Entries the next kernel skips one by one when it parses the "boxes"
  * damage: entry-name-nul, entry-name-long, entry-data-size and the
- * duplicate of entry-rename. The five skipped boxes hold two more each, and
- * the entry of an unknown LUO handler cannot be released at FINISH: the
- * memory of all of them stays reserved until the next reboot.
+ * duplicate of entry-rename. The five skipped boxes hold two more each.
+ * FINISH releases the files of all of them but the one whose data is
+ * damaged, which stays reserved until the next reboot, as does the entry
+ * of an unknown LUO handler.
  */
 #define HOSTILE_SKIPPED_ENTRIES	4
+#define HOSTILE_ORPHANS_RELEASED \
+	"files of skipped incoming entries: 13 released, 0 not"
 
 /* What FINISH logs for the entry of the unknown LUO handler. */
 #define HOSTILE_UNRELEASED	"hostile-entry-luo: cannot release entry a: "

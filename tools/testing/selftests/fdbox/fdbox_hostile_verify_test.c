@@ -189,7 +189,8 @@ static void check_waiting(struct __test_metadata *_metadata, int box,
 	ASSERT_EQ(n, count);
 	for (i = 0; i < count; i++) {
 		EXPECT_STREQ(want[i], (const char *)e[i].name);
-		EXPECT_STREQ("memfd", (const char *)e[i].type);
+		EXPECT_STREQ(outcome == LATE_HANDLER && !i ? HOSTILE_LATE :
+			     "memfd", (const char *)e[i].type);
 		EXPECT_EQ(FDBOX_ENTRY_WAITING, e[i].flags);
 		/* No file yet, hence no size. */
 		EXPECT_EQ(0, e[i].size);
@@ -212,14 +213,19 @@ static void check_box(struct __test_metadata *_metadata, int ctl, int i)
 	ASSERT_GE(box, 0);
 	EXPECT_TRUE(box_sealed(hb->name));
 	check_waiting(_metadata, box, hb->outcome);
-	if (hb->outcome == UNSEAL_FAILS) {
+	if (hb->outcome == UNSEAL_FAILS || hb->outcome == LATE_HANDLER) {
 		/* Kept for a retry, never half restored: FINISH drops it. */
 		EXPECT_EQ(-ENOENT, fdbox_unseal(box));
 		EXPECT_TRUE(box_sealed(hb->name));
 		EXPECT_EQ(-EBUSY, fdbox_get(box, "b"));
+	}
+	if (hb->outcome == UNSEAL_FAILS) {
 		close(box);
 		return;
 	}
+	/* A handler that registers after boot gets what waited for it. */
+	if (hb->outcome == LATE_HANDLER)
+		ASSERT_EQ(0, fdbox_write_file(HOSTILE_LATE_KNOB, "1"));
 	ASSERT_EQ(0, fdbox_unseal(box));
 	/* entry_check() is -ENOENT for an entry that is not there. */
 	EXPECT_EQ(hb->outcome == FIRST_GONE ? -ENOENT : 0,

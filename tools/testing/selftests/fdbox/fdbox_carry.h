@@ -41,6 +41,17 @@ enum carry_shape {
 	NR_SHAPES,
 };
 
+/*
+ * The "position" scenario: a memfd whose open file another process still
+ * shares when PREPARE freezes it, and moves afterwards: the position the
+ * next kernel restores is the one at FREEZE.
+ */
+#define CARRY_POS_BOX		"carry-pos"
+#define CARRY_POS_PID		"/tmp/carry-pos.pid"
+#define CARRY_POS_MOVED		"/tmp/carry-pos.moved"
+#define CARRY_POS_AT_PREPARE	4096
+#define CARRY_POS_AT_FREEZE	8192
+
 static inline size_t carry_shape_size(enum carry_shape shape)
 {
 	switch (shape) {

@@ -17,8 +17,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fdbox_carry.h"
@@ -422,6 +424,91 @@ TEST(cancel)
 	close(luo);
 }
 
+static int pos_fd = -1;
+
+static void pos_move(int sig)
+{
+	int fd;
+
+	lseek(pos_fd, CARRY_POS_AT_FREEZE, SEEK_SET);
+	fd = open(CARRY_POS_MOVED, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	close(fd);
+}
+
+/*
+ * A memfd put into a sealed box while another process keeps a descriptor
+ * of the same open file: PREPARE freezes it at one position, the holder
+ * moves it (see prepare_then_late_box), and FREEZE must take it again.
+ */
+TEST(position)
+{
+	char buf[3 * 4096];
+	int ctl, box, fd, i;
+	pid_t pid;
+	FILE *f;
+
+	if (last_stage())
+		SKIP(return, "no live update follows this stage");
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	box = box_new(ctl, CARRY_POS_BOX);
+	ASSERT_GE(box, 0);
+	fd = memfd_create("pos", MFD_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	memset(buf, 'p', sizeof(buf));
+	ASSERT_EQ(sizeof(buf), write(fd, buf, sizeof(buf)));
+	ASSERT_EQ(CARRY_POS_AT_PREPARE, lseek(fd, CARRY_POS_AT_PREPARE,
+					      SEEK_SET));
+	unlink(CARRY_POS_MOVED);
+	unlink(CARRY_POS_PID);
+
+	/* The holder: a daemon that lives until the kexec. */
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		if (fork())
+			_exit(0);
+		setsid();
+		for (i = 0; i < 1024; i++)
+			if (i != fd)
+				close(i);
+		pos_fd = fd;
+		signal(SIGUSR1, pos_move);
+		f = fopen(CARRY_POS_PID ".new", "w");
+		if (!f)
+			_exit(1);
+		fprintf(f, "%d\n", getpid());
+		fclose(f);
+		rename(CARRY_POS_PID ".new", CARRY_POS_PID);
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	ASSERT_EQ(0, fdbox_put(box, fd, "pos"));
+	ASSERT_EQ(0, fdbox_seal(box));
+	manifest_add("pos " CARRY_POS_BOX "\n");
+	close(box);
+	close(ctl);
+}
+
+/* After PREPARE: the daemon of "position" moves the file. */
+static void pos_move_after_prepare(struct __test_metadata *_metadata)
+{
+	int pid = 0, i;
+	FILE *f;
+
+	for (i = 0; i < 100 && access(CARRY_POS_PID, R_OK); i++)
+		usleep(100000);
+	f = fopen(CARRY_POS_PID, "r");
+	ASSERT_NE(NULL, f) TH_LOG("no %s", CARRY_POS_PID);
+	ASSERT_EQ(1, fscanf(f, "%d", &pid));
+	fclose(f);
+	ASSERT_EQ(0, kill(pid, SIGUSR1));
+	for (i = 0; i < 100 && access(CARRY_POS_MOVED, F_OK); i++)
+		usleep(100000);
+	ASSERT_EQ(0, access(CARRY_POS_MOVED, F_OK));
+}
+
 /*
  * Runs last: PREPARE, then a box created and sealed afterwards, which is
  * not carried. The runner kexecs from PREPARED.
@@ -447,6 +534,8 @@ TEST(prepare_then_late_box)
 	/* As an operator would: fdboxctl prepare (it needs /dev/liveupdate). */
 	close(luo);
 	ASSERT_EQ(0, CARRY_CTL(out, "prepare"));
+	if (!access(CARRY_POS_PID, F_OK) || !fdbox_tests_selected())
+		pos_move_after_prepare(_metadata);
 	luo = luo_open();
 	ASSERT_GE(luo, 0);
 	ctl = fdbox_open_ctl();

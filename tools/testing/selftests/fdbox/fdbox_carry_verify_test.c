@@ -379,6 +379,34 @@ TEST(carried)
 	close(ctl);
 }
 
+/*
+ * The position of a file that another process shared at PREPARE and moved
+ * after it is the one at FREEZE.
+ */
+TEST(position)
+{
+	int ctl, box, fd;
+
+	if (!carry_verifies())
+		SKIP(return, "no carry live update before this stage");
+	box = fdbox_open_box(CARRY_POS_BOX);
+	if (box < 0) {
+		ASSERT_TRUE(fdbox_tests_selected()) TH_LOG("no box %s",
+							   CARRY_POS_BOX);
+		SKIP(return, "the setup test was not selected");
+	}
+	ASSERT_EQ(0, fdbox_unseal(box));
+	fd = fdbox_get(box, "pos");
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(CARRY_POS_AT_FREEZE, lseek(fd, 0, SEEK_CUR));
+	close(fd);
+	close(box);
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	EXPECT_EQ(0, fdbox_delete(ctl, CARRY_POS_BOX));
+	close(ctl);
+}
+
 #define Q "\""
 static const char CTL_JSON[] =
 	"{" Q "name" Q ":" Q "carry-ctl" Q "," Q "sealed" Q ":true," Q "carried" Q

@@ -823,7 +823,8 @@ static int __init fdbox_restore_box(const void *fdt, int node)
 	box->incoming = true;
 	fdt_for_each_subnode(child, fdt, node)
 		fdbox_restore_entry(box, fdt, child);
-	dev_info(&box->dev, "came through the live update, sealed\n");
+	/* One line for all at the end: a host may carry thousands. */
+	dev_dbg(&box->dev, "came through the live update, sealed\n");
 	return MINOR(box->dev.devt);
 }
 
@@ -894,9 +895,11 @@ static void *__init fdbox_map_tree(const struct fdbox_kho_header *hdr,
 	return NULL;
 }
 
-static void __init fdbox_restore_tree(const void *fdt)
+/* Restore the boxes of @fdt; the number restored. */
+static unsigned int __init fdbox_restore_tree(const void *fdt)
 {
 	int node, minor, last = -1, err;
+	unsigned int restored = 0;
 	u32 cursor;
 
 	/*
@@ -912,17 +915,21 @@ static void __init fdbox_restore_tree(const void *fdt)
 		minor = fdbox_restore_box(fdt, node);
 		if (minor < 0)
 			fdbox_orphan_box(fdt, node);
+		else
+			restored++;
 		last = max(last, minor);
 	}
 	/* Without a cursor, after the carried boxes at least. */
 	if (err && last >= 0)
 		fdbox_set_minor_cursor(last + 1);
+	return restored;
 }
 
 static void __init fdbox_restore_boxes(void)
 {
 	struct fdbox_kho_header *hdr;
 	u64 start = ktime_get_ns();
+	unsigned int boxes;
 	phys_addr_t phys;
 	size_t len;
 	void *tree;
@@ -939,9 +946,10 @@ static void __init fdbox_restore_boxes(void)
 	hdr = phys_to_virt(phys);
 	tree = fdbox_map_tree(hdr, len);
 	if (tree) {
-		fdbox_restore_tree(tree);
-		pr_info("incoming tree of %u bytes parsed in %llu us\n",
-			hdr->size, div_u64(ktime_get_ns() - start, NSEC_PER_USEC));
+		boxes = fdbox_restore_tree(tree);
+		pr_info("%u box(es) came through the live update, sealed: tree of %u bytes parsed in %llu us\n",
+			boxes, hdr->size,
+			div_u64(ktime_get_ns() - start, NSEC_PER_USEC));
 		vfree(tree);
 	}
 	kho_restore_free(hdr);

@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -78,6 +79,14 @@
 #define PAGE		4096UL
 #define SET_PAGES	(SET_FILE_SIZE / PAGE)
 #define SET_CHECKS	16
+/*
+ * The first live update also carries 100,000 empty memfds over as many
+ * boxes as FDBox allows, each at a file position of its own, which the
+ * next stage checks for every one of them.
+ */
+#define SCALE_ENTRIES	100000
+#define SCALE_FLAG	"/fdbox/bench.scale"
+#define SCALE_BOX	"bench-scale-%04u"
 #define BIG_SIZE	(1024 * SET_FILE_SIZE)
 #define BIG_PAGES	(BIG_SIZE / PAGE)
 /* The seeds of the contents: set A, set B, and the big memfds. */
@@ -86,6 +95,9 @@
 #define SEED_BIG	1
 
 static const unsigned int box_sizes[] = { 10, 1000, 100000 };
+
+/* Whether the scale set is sealed for the live update this stage ends. */
+static bool scale_carried;
 
 static void die(const char *what, int err)
 {
@@ -675,6 +687,7 @@ static int big_new(int b)
 static void bigs_carry(int ctl, int luo, int *fds)
 {
 	int b, box, keep[2];
+	uint64_t t0;
 
 	for (b = 0; b < 2; b++) {
 		if (!fdbox_box_exists(bigs[b].box))
@@ -687,11 +700,164 @@ static void bigs_carry(int ctl, int luo, int *fds)
 		CHECK(fdbox_seal(box), "seal big box");
 		close(box);
 	}
+	t0 = now_ns();
 	CHECK(luo_set_event(luo, LIVEUPDATE_PREPARE), "prepare");
+	if (scale_carried)
+		sample("prepare_100k_ms", SCALE_ENTRIES, (now_ns() - t0) / 1e6,
+		       "ms");
 	for (b = 0; b < 2; b++) {
 		big_pfns(b, keep[b], false);
 		close(keep[b]);
 	}
+}
+
+/* The position that tells entry @i of the scale set from the others. */
+static off_t scale_pos(unsigned int i)
+{
+	return 4096 + 7 * (off_t)i;
+}
+
+/* Entries [first, last) of the scale set go into box @b of @nboxes. */
+static void scale_range(unsigned int b, unsigned int nboxes,
+			unsigned int *first, unsigned int *last)
+{
+	*first = (unsigned long long)b * SCALE_ENTRIES / nboxes;
+	*last = (unsigned long long)(b + 1) * SCALE_ENTRIES / nboxes;
+}
+
+/*
+ * Stage 1: boxes until FDBox refuses one more (FDBOX_MAX_BOXES in all),
+ * the 100,000 memfds spread over them, every box sealed.
+ */
+static void scale_fill(int ctl)
+{
+	unsigned int nboxes, b, i, first, last;
+	char name[64];
+	int err, box, fd;
+	FILE *f;
+
+	/* The big memfds' boxes first: those are the last two allowed. */
+	for (b = 0; b < 2; b++)
+		if (!fdbox_box_exists(bigs[b].box))
+			CHECK(fdbox_create(ctl, bigs[b].box), "create big box");
+	for (nboxes = 0;; nboxes++) {
+		snprintf(name, sizeof(name), SCALE_BOX, nboxes);
+		err = fdbox_create(ctl, name);
+		if (err == -ENOSPC && nboxes >= 1000)
+			break;
+		CHECK(err, "create scale box");
+	}
+	for (b = 0; b < nboxes; b++) {
+		snprintf(name, sizeof(name), SCALE_BOX, b);
+		box = fdbox_open_box(name);
+		CHECK(box, "open scale box");
+		scale_range(b, nboxes, &first, &last);
+		for (i = first; i < last; i++) {
+			fd = memfd_create("scale", 0);
+			CHECK(fd, "memfd_create");
+			if (lseek(fd, scale_pos(i), SEEK_SET) != scale_pos(i))
+				die("lseek", errno);
+			snprintf(name, sizeof(name), "e%u", i);
+			CHECK(fdbox_put(box, fd, name), "put scale entry");
+		}
+		CHECK(fdbox_seal(box), "seal scale box");
+		close(box);
+	}
+	f = fopen(SCALE_FLAG, "w");
+	if (!f || fprintf(f, "%u\n", nboxes) < 0 || fclose(f))
+		die(SCALE_FLAG, errno);
+	scale_carried = true;
+	printf("bench: stage %d: %u entries in %u boxes sealed\n",
+	       carry_stage(), SCALE_ENTRIES, nboxes);
+}
+
+/* What this kernel logged at boot of the tree it parsed. */
+static bool boot_line(unsigned int *boxes, unsigned long *bytes,
+			    unsigned long *us)
+{
+	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	bool found = false;
+	char *buf, *p;
+	int n;
+
+	buf = size > 0 ? malloc(size + 1) : NULL;
+	n = buf ? klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size) : -1;
+	if (n >= 0) {
+		buf[n] = '\0';
+		for (p = buf; !found && (p = strstr(p, "fdbox: ")); p++)
+			found = sscanf(p, "fdbox: %u box(es) came through the live update, sealed: tree of %lu bytes parsed in %lu us",
+				       boxes, bytes, us) == 3;
+	}
+	free(buf);
+	return found;
+}
+
+/*
+ * The incoming tree of the live update that led to this stage, which this
+ * kernel parsed at boot: its time, and its bytes per entry carried (set A
+ * and the big memfds, and the scale set after stage 1).
+ */
+static void bench_boot(void)
+{
+	unsigned long entries = SET_FILES + 2, bytes, us;
+	unsigned int boxes;
+
+	if (!access(SCALE_FLAG, F_OK))
+		entries += SCALE_ENTRIES;
+	if (!boot_line(&boxes, &bytes, &us))
+		die("no boot line of the incoming tree", ENOENT);
+	record(carry_stage() - 1, "boot_parse_ms", entries, us / 1e3, "ms");
+	record(carry_stage() - 1, "tree_bytes_per_entry", entries,
+	       (double)bytes / entries, "bytes");
+	record(carry_stage() - 1, "boot_boxes", entries, boxes, "boxes");
+}
+
+/*
+ * Every stage after the first live update: every box of the scale set
+ * comes back; each of its entries, by name, with its own position.
+ */
+static void scale_verify(void)
+{
+	unsigned int nboxes = 0, b, i, first, last;
+	uint64_t t0, unseal_ns = 0;
+	char name[64];
+	int ctl, box, fd;
+	FILE *f;
+
+	f = fopen(SCALE_FLAG, "r");
+	if (!f)
+		return;
+	if (fscanf(f, "%u", &nboxes) != 1)
+		die(SCALE_FLAG, EINVAL);
+	fclose(f);
+	unlink(SCALE_FLAG);
+
+	ctl = fdbox_open_ctl();
+	CHECK(ctl, "open " FDBOX_CTL_PATH);
+	for (b = 0; b < nboxes; b++) {
+		snprintf(name, sizeof(name), SCALE_BOX, b);
+		box = fdbox_open_box(name);
+		CHECK(box, "open scale box");
+		t0 = now_ns();
+		CHECK(fdbox_unseal(box), "unseal scale box");
+		unseal_ns += now_ns() - t0;
+		scale_range(b, nboxes, &first, &last);
+		for (i = first; i < last; i++) {
+			snprintf(name, sizeof(name), "e%u", i);
+			fd = fdbox_get(box, name);
+			CHECK(fd, "get scale entry");
+			if (lseek(fd, 0, SEEK_CUR) != scale_pos(i))
+				die("a scale entry came back as another", EINVAL);
+			close(fd);
+		}
+		close(box);
+		snprintf(name, sizeof(name), SCALE_BOX, b);
+		CHECK(fdbox_delete(ctl, name), "delete scale box");
+	}
+	close(ctl);
+	printf("bench: stage %d: %u entries in %u boxes back, each checked\n",
+	       carry_stage(), SCALE_ENTRIES, nboxes);
+	sample("unseal_100k_ms", SCALE_ENTRIES, unseal_ns / 1e6, "ms");
 }
 
 /*
@@ -826,8 +992,12 @@ static void bench_freeze(void)
 		       carry_stage(), prev);
 		return;
 	}
-	/* Set A and the two big memfds in FDBox, set B in the session. */
-	record(prev, "freeze_fdbox_ms", SET_FILES + 2,
+	/*
+	 * Set A and the two big memfds in FDBox, set B in the session; after
+	 * stage 1, the 100,000 of the scale set in FDBox too.
+	 */
+	record(prev, "freeze_fdbox_ms",
+	       access(SCALE_FLAG, F_OK) ? SET_FILES + 2 : SCALE_ENTRIES,
 	       read_ull("/sys/kernel/liveupdate/freeze_ns") / 1e6, "ms");
 	record(prev, "freeze_luo_ms", SET_FILES,
 	       read_ull("/sys/kernel/liveupdate/sessions_freeze_ns") / 1e6,
@@ -945,6 +1115,7 @@ struct ratio {
 	const char *name;
 	struct term num[2], den[2];	/* sums of one or two figures */
 	double target;			/* 0: none, for information */
+	bool across;			/* pairs across stages, see below */
 };
 
 /*
@@ -972,6 +1143,19 @@ static int ratio_pairs(const struct ratio *r, double *out)
 		figs_of[k] = fig_find(terms[k]->name, terms[k]->param);
 		if (!figs_of[k])
 			return 0;
+	}
+	/*
+	 * Figures that no stage has both of (the freeze of the live update
+	 * that carried the scale set, against the others'): every sample of
+	 * the one against every sample of the other.
+	 */
+	if (r->across) {
+		for (i = 0; i < figs_of[0]->n; i++)
+			for (k = 0; k < figs_of[2]->n && n < MAX_PAIRS; k++)
+				if (figs_of[0]->v[i] > 0 && figs_of[2]->v[k] > 0)
+					out[n++] = figs_of[0]->v[i] /
+						   figs_of[2]->v[k];
+		return n;
 	}
 	for (stage = 1; stage <= vm_stages(); stage++) {
 		most = 0;
@@ -1123,7 +1307,9 @@ static const struct ratio ratios[] = {
 	{ "prepare_fdbox/luo", { { "prepare_fdbox_ms", SET_FILES } },
 	  { { "prepare_luo_ms", SET_FILES } }, 0 },
 	{ "freeze_fdbox/luo", { { "freeze_fdbox_ms", SET_FILES + 2 } },
-	  { { "freeze_luo_ms", SET_FILES } }, 0 },
+	  { { "freeze_luo_ms", SET_FILES } }, 0.5 },
+	{ "freeze_100k/freeze_1k", { { "freeze_fdbox_ms", SCALE_ENTRIES } },
+	  { { "freeze_fdbox_ms", SET_FILES + 2 } }, 2.0, true },
 	{ "restore_1g/memcpy_1g", { { "restore_1g_ms", 1 } },
 	  { { "memcpy_1g_ms", 1 } }, 0.1 },
 	{ "restore_1g_thp/memcpy_1g", { { "restore_1g_thp_ms", 1 } },
@@ -1248,6 +1434,9 @@ int main(void)
 		if (luo_get_state(luo) != LIVEUPDATE_STATE_UPDATED)
 			die("this stage was not booted by a live update", EINVAL);
 		bench_freeze();
+		bench_boot();
+		scale_verify();
+		phase("scale set checked");
 		bigs_restore(big);
 		pages = 2 * BIG_PAGES + sets_restore(luo, set_a, set_b);
 		record(carry_stage(), "intact_pages", 2 * SET_FILES + 2, pages,
@@ -1267,6 +1456,10 @@ int main(void)
 		if (fine_clock)
 			bench_prepare(ctl, luo, set_a);
 		phase("PREPARE measured");
+		if (carry_stage() == 1) {
+			scale_fill(ctl);
+			phase("scale set sealed");
+		}
 		carry(ctl, luo, set_a, set_b, big);
 		/* Whether this kernel's freeze, read next stage, is timed. */
 		write_str(BENCH_CLOCK,

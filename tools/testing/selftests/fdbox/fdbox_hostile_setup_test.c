@@ -33,6 +33,12 @@ static void box_fill(struct __test_metadata *_metadata, int ctl,
 		ASSERT_GE(fd, 0);
 		ASSERT_EQ(0, fdbox_put(box, fd, e ? "b" : "a"));
 	}
+	if (!strcmp(name, HOSTILE_ORPHAN_BOX)) {
+		fd = memfd_create("orphan", 0);
+		ASSERT_GE(fd, 0);
+		ASSERT_EQ(0, fallocate(fd, 0, 0, HOSTILE_ORPHAN_SIZE));
+		ASSERT_EQ(0, fdbox_put(box, fd, "orphan"));
+	}
 	ASSERT_EQ(0, fdbox_seal(box));
 	close(box);
 }

@@ -775,20 +775,27 @@ static void scale_fill(int ctl, int luo)
 
 /* What this kernel logged at boot of the tree it parsed. */
 static bool boot_line(unsigned int *boxes, unsigned long *bytes,
-			    unsigned long *us)
+		      unsigned long *us)
 {
+	static const char needle[] =
+		" box(es) came through the live update, sealed: tree of ";
 	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
 	bool found = false;
-	char *buf, *p;
+	char *buf, *p, *q;
 	int n;
 
 	buf = size > 0 ? malloc(size + 1) : NULL;
 	n = buf ? klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size) : -1;
 	if (n >= 0) {
 		buf[n] = '\0';
-		for (p = buf; !found && (p = strstr(p, "fdbox: ")); p++)
-			found = sscanf(p, "fdbox: %u box(es) came through the live update, sealed: tree of %lu bytes parsed in %lu us",
-				       boxes, bytes, us) == 3;
+		p = strstr(buf, needle);
+		for (q = p; q && q > buf && q[-1] >= '0' && q[-1] <= '9'; q--)
+			;
+		found = p && q != p &&
+			sscanf(p + strlen(needle), "%lu bytes parsed in %lu us",
+			       bytes, us) == 2;
+		if (found)
+			*boxes = strtoul(q, NULL, 10);
 	}
 	free(buf);
 	return found;

@@ -94,8 +94,8 @@
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/fdbox.h>
-#include <linux/libfdt.h>
 #include <linux/ktime.h>
+#include <linux/libfdt.h>
 #include <linux/liveupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -140,6 +140,14 @@ static size_t fdbox_fdt_entry_bytes(const struct fdbox_entry *entry)
 	       FDBOX_FDT_STRING(entry->handler->name) +
 	       FDBOX_FDT_STRING(entry->luo.handler->compatible) +
 	       FDBOX_FDT_PROP(sizeof(u64));
+}
+
+/* Bytes the node of @box takes in the tree, without its entries, exactly. */
+static size_t fdbox_fdt_box_bytes(const struct fdbox *box)
+{
+	return FDBOX_FDT_NODE(sizeof("box-4294967295") - 1) +
+	       FDBOX_FDT_STRING(dev_name(&box->dev)) +
+	       2 * FDBOX_FDT_PROP(sizeof(u32)) + FDBOX_FDT_PROP(sizeof(u64));
 }
 
 /* Unpreserve the entries of @box before @until, or all if @until is NULL. */
@@ -200,9 +208,7 @@ static int fdbox_preserve_box(struct fdbox *box, size_t *size)
 	int err;
 
 	lockdep_assert_held(&box->lock);
-	bytes = FDBOX_FDT_NODE(sizeof("box-4294967295") - 1) +
-		FDBOX_FDT_STRING(dev_name(&box->dev)) +
-		2 * FDBOX_FDT_PROP(sizeof(u32)) + FDBOX_FDT_PROP(sizeof(u64));
+	bytes = fdbox_fdt_box_bytes(box);
 	fdbox_for_each_entry(entry, box) {
 		err = liveupdate_file_preserve(entry->file, &entry->luo);
 		if (err) {
@@ -452,7 +458,7 @@ static int fdbox_luo_prepare(struct liveupdate_subsystem *s, u64 *data)
  */
 static int fdbox_luo_freeze(struct liveupdate_subsystem *s, u64 *data)
 {
-	struct fdbox_kho_header *hdr = fdbox_out.hdr;
+	struct fdbox_kho_header *hdr;
 	bool moved = false;
 	unsigned int i;
 	int err;
@@ -476,6 +482,7 @@ static int fdbox_luo_freeze(struct liveupdate_subsystem *s, u64 *data)
 		moved = true;
 	}
 	if (moved) {
+		hdr = fdbox_out.hdr;
 		hdr->crc = fdbox_kho_crc(fdbox_out.tree, hdr->size);
 		hdr->hdr_crc = fdbox_kho_hdr_crc(hdr);
 	}
@@ -593,7 +600,8 @@ static struct liveupdate_subsystem fdbox_subsystem = {
  *
  * Context: @box->lock held.
  * Return: 0 when every file is back; -ENOENT if an entry's FDBox or LUO
- * handler is not registered; or the error of the handler that could not restore one.
+ * handler is not registered; or the error of the handler that could not
+ * restore one.
  */
 int fdbox_luo_restore(struct fdbox *box)
 {

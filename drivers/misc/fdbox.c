@@ -29,9 +29,11 @@
  *   state.
  * - ``fdbox_handlers_rwsem`` protects the list of file handlers. It is only
  *   taken on its own.
- * - ``fdbox_inodes`` maps the inode of every file held in a box to its
- *   entry. Its own lock is taken under ``box->lock``: an entry holds its
- *   inode from PUT (or its restore at UNSEAL) until it is freed.
+ * - ``fdbox_inodes`` hashes the inode of every file held in a box to its
+ *   entry. Its bucket locks are taken under ``box->lock``: an entry holds
+ *   its inode from PUT (or its restore at UNSEAL) until it is freed. Only
+ *   inserts look it up, under the bucket lock: an entry is freed as soon
+ *   as it is out of it, without waiting for RCU.
  *
  * Lock order: ``fdbox_lock`` -> ``box->lock`` -> the inode lock of a
  * boxed file (the memfd seal hooks, and memfd_luo at PREPARE).
@@ -71,7 +73,6 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <linux/xarray.h>
 
 #include "fdbox_internal.h"
 
@@ -112,9 +113,18 @@ static dev_t fdbox_devt;
 
 /*
  * The inode of every file held by an entry, to that entry; see
- * fdbox_entry_hold(). Its own lock, taken under box->lock.
+ * fdbox_entry_hold(). Not an xarray keyed by the inode's address: such
+ * keys are sparse, and it took a leaf node (576 bytes) per inode and three
+ * cold nodes per PUT and GET.
  */
-static DEFINE_XARRAY(fdbox_inodes);
+static struct rhashtable fdbox_inodes;
+
+static const struct rhashtable_params fdbox_inode_params = {
+	.head_offset = offsetof(struct fdbox_entry, inode_node),
+	.key_offset = offsetof(struct fdbox_entry, inode),
+	.key_len = sizeof_field(struct fdbox_entry, inode),
+	.automatic_shrinking = true,
+};
 
 static LIST_HEAD(fdbox_handlers);
 static DECLARE_RWSEM(fdbox_handlers_rwsem);
@@ -441,10 +451,13 @@ int fdbox_entry_hold(struct fdbox_entry *entry, struct file *file)
 {
 	int err;
 
-	err = xa_insert(&fdbox_inodes, (unsigned long)file_inode(file), entry,
-			GFP_KERNEL_ACCOUNT);
-	if (err)
-		return err == -EBUSY ? -EALREADY : err;
+	entry->inode = file_inode(file);
+	err = rhashtable_lookup_insert_fast(&fdbox_inodes, &entry->inode_node,
+					    fdbox_inode_params);
+	if (err) {
+		entry->inode = NULL;
+		return err == -EEXIST ? -EALREADY : err;
+	}
 	entry->file = file;
 	return 0;
 }
@@ -547,12 +560,12 @@ void fdbox_box_prepare_error(struct fdbox *box, const char *entry, int err)
 /* Release an entry that is in no box: its file, its handler, itself. */
 void fdbox_free_entry(struct fdbox_entry *entry)
 {
-	if (entry->file) {
-		/* Only its own: a restored file may be held unregistered. */
-		xa_cmpxchg(&fdbox_inodes, (unsigned long)file_inode(entry->file),
-			   entry, NULL, 0);
+	/* A restored file may be held without its inode: see UNSEAL. */
+	if (entry->inode)
+		rhashtable_remove_fast(&fdbox_inodes, &entry->inode_node,
+				       fdbox_inode_params);
+	if (entry->file)
 		fput(entry->file);
-	}
 	if (entry->handler)
 		module_put(entry->handler->owner);
 	kfree(entry);
@@ -1406,9 +1419,13 @@ static int __init fdbox_init(void)
 {
 	int err;
 
-	err = alloc_chrdev_region(&fdbox_devt, 0, FDBOX_MINORS, "fdbox");
+	err = rhashtable_init(&fdbox_inodes, &fdbox_inode_params);
 	if (err)
 		return err;
+
+	err = alloc_chrdev_region(&fdbox_devt, 0, FDBOX_MINORS, "fdbox");
+	if (err)
+		goto err_inodes;
 
 	err = class_register(&fdbox_class);
 	if (err)
@@ -1431,6 +1448,8 @@ err_class:
 	class_unregister(&fdbox_class);
 err_chrdev:
 	unregister_chrdev_region(fdbox_devt, FDBOX_MINORS);
+err_inodes:
+	rhashtable_destroy(&fdbox_inodes);
 	pr_err("cannot initialize: %pe\n", ERR_PTR(err));
 	return err;
 }

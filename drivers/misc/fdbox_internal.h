@@ -68,9 +68,10 @@ struct fdbox {
 /**
  * struct fdbox_entry - A file held in a box.
  * @list:      Link in the box's list of entries.
- * @hnode:     Link in the box's hash table of names.
  * @file:      The file, with a reference; NULL while an incoming entry
  *             waits to be restored.
+ * @inode_node: Link in the table of held inodes, while @inode is set.
+ * @inode:     The file's inode, once the entry holds it (fdbox_entry_hold()).
  * @handler:   The FDBox handler of the file's type; its module is pinned.
  *             NULL while an incoming entry waits for its handler.
  * @luo:       The file's live update preservation: outgoing while the box
@@ -81,17 +82,21 @@ struct fdbox {
  *             up, so that a handler registered after boot still gets it.
  * @size:      The file's size when it was put, or when its box was last
  *             sealed or restored; 0 while an incoming entry waits.
+ * @hnode:     Link in the box's hash table of names; next to @name, which
+ *             a lookup compares, so that a cold entry costs one cache line.
  * @name:      The entry's name.
  */
 struct fdbox_entry {
 	struct list_head list;
-	struct rhash_head hnode;
 	struct file *file;
+	struct rhash_head inode_node;
+	struct inode *inode;
 	const struct fdbox_file_handler *handler;
 	struct liveupdate_file_op_args luo;
 	char luo_compat[LIVEUPDATE_HNDL_COMPAT_LENGTH];
 	char type[FDBOX_TYPE_LEN];
 	u64 size;
+	struct rhash_head hnode;
 	char name[];
 };
 

@@ -606,6 +606,7 @@ static struct liveupdate_subsystem fdbox_subsystem = {
 int fdbox_luo_restore(struct fdbox *box)
 {
 	struct fdbox_entry *entry, *next;
+	struct file *wrong = NULL;
 	int err;
 
 	lockdep_assert_held(&box->lock);
@@ -629,7 +630,8 @@ int fdbox_luo_restore(struct fdbox *box)
 		 */
 		if (!err && !entry->handler->ops->can_box(entry->handler,
 							  entry->luo.file)) {
-			fput(entry->luo.file);
+			/* Its LUO handler's finish may still look at it. */
+			wrong = entry->luo.file;
 			err = -EINVAL;
 		}
 		if (!err && fdbox_entry_hold(entry, entry->luo.file)) {
@@ -658,6 +660,8 @@ int fdbox_luo_restore(struct fdbox *box)
 			dev_warn(&box->dev, "cannot restore entry %s: %pe; dropped\n",
 				 entry->name, ERR_PTR(err));
 			liveupdate_file_finish(entry->luo_compat, &entry->luo);
+			if (wrong)
+				fput(wrong);
 			fdbox_entry_erase(box, entry);
 			fdbox_free_entry(entry);
 			return err;

@@ -1413,6 +1413,8 @@ static struct fdbox_file_handler fdbox_memfd_handler = {
 	.ops = &fdbox_memfd_ops,
 	.owner = THIS_MODULE,
 	.max_size = MEMFD_LUO_MAX_SIZE,
+	/* memfd_luo's freeze saves the file position, nothing else. */
+	.freeze_at_prepare = true,
 };
 
 static int __init fdbox_init(void)

@@ -38,8 +38,8 @@
  * @sealed:   No entry may be put or taken.
  * @deleted:  The box was deleted; open files on its device see -ENODEV.
  * @carried:  Sealed, and preserved for the live update under way.
- * @frozen:   Carried, and its files frozen: at PREPARE, since a carried
- *            box cannot change (see fdbox_luo.c).
+ * @frozen:   Carried, and those of its files whose handler freezes them
+ *            at PREPARE frozen (see fdbox_luo.c).
  * @incoming: Came from the previous kernel; UNSEAL restores its files.
  * @prepare_error: Why the last PREPARE could not carry the box, for the
  *            operator (sysfs); NULL once a PREPARE carried it or it was
@@ -172,17 +172,19 @@ struct fdbox_kho_header;
 
 #if IS_ENABLED(CONFIG_FDBOX_LUO_TEST)
 size_t fdbox_luo_test_damage_room(void);
-void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize);
+bool fdbox_luo_test_damage_tree(void *fdt, size_t bufsize);
 void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr, void *tree);
 void fdbox_luo_test_finish_delay(void);
+bool fdbox_luo_test_freeze_late(void);
 #else
 static inline size_t fdbox_luo_test_damage_room(void)
 {
 	return 0;
 }
 
-static inline void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
+static inline bool fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 {
+	return false;
 }
 
 static inline void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr,
@@ -192,6 +194,11 @@ static inline void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr,
 
 static inline void fdbox_luo_test_finish_delay(void)
 {
+}
+
+static inline bool fdbox_luo_test_freeze_late(void)
+{
+	return false;
 }
 #endif
 

@@ -13,16 +13,19 @@
  *   boxes carried. Boxes that are not sealed, or that are created or sealed
  *   after PREPARE, are not carried. A carried box refuses PUT, GET, SEAL,
  *   UNSEAL and DELETE with -EBUSY.
- * - Since a carried box cannot change, PREPARE also freezes its files and
- *   writes the device tree the next kernel reads, with its CRC32, into a
- *   vmalloc area that KHO preserves page by page: nothing in it grows a
- *   contiguous allocation with the entries carried, and the blackout does
- *   not write it. The one thing a carried file can still change is its
- *   position, through another holder of the same open file (a dup()ed
- *   descriptor kept by the process): FREEZE freezes again exactly the files
- *   that had another holder at PREPARE, which nothing can give them after.
- *   FDBox handlers' files must therefore tolerate a second freeze, as
- *   memfd_luo's, which saves the position, does.
+ * - Since a carried box cannot change, PREPARE also writes the device tree
+ *   the next kernel reads, with its CRC32, into a vmalloc area that KHO
+ *   preserves page by page: nothing in it grows a contiguous allocation
+ *   with the entries carried, and the blackout does not write it.
+ * - The LUO freeze of a file is final in LUO's contract: taken once, at
+ *   FREEZE, and undone by one unfreeze. A handler may declare that its
+ *   freeze is a snapshot of what a carried box keeps fixed, and may be
+ *   taken again (freeze_at_prepare, as memfds: memfd_luo saves the
+ *   position): PREPARE freezes those files, and FREEZE freezes again only
+ *   those that had another holder of the open file at PREPARE (a dup()ed
+ *   descriptor kept by the process), which can still move the position and
+ *   which nothing can give a file only the box holds. FREEZE freezes the
+ *   files of other handlers, and undoes those freezes if one fails.
  * - CANCEL undoes PREPARE: the boxes are plain sealed boxes again.
  * - In the new kernel, the boxes reappear sealed, with their device nodes,
  *   their entries waiting. UNSEAL restores their files, frozen as in any
@@ -114,13 +117,21 @@ struct fdbox_refreeze {
  * The outgoing live update, set up by PREPARE and torn down by CANCEL, all
  * under fdbox_lock: the KHO subtree, the tree it points to and the record
  * of the tree's preservation (the subtree's copy may be damaged by the
- * test knob), and the files that FREEZE must freeze again.
+ * test knob, so FREEZE keeps the size it checksums), and the files that
+ * FREEZE must freeze: those whose handler does not freeze at PREPARE, and
+ * at most those of the others that had another holder when PREPARE
+ * preserved them (@late: all of them, for a test). @frozen: FREEZE froze
+ * them.
  */
 static struct {
 	struct fdbox_kho_header *hdr;
 	void *tree;
+	size_t size;
 	struct kho_vmalloc vm;
 	bool preserved;
+	bool relaid;
+	bool late;
+	bool frozen;
 	struct fdbox_refreeze *refreeze;
 	unsigned int nr_refreeze;
 	unsigned int max_refreeze;
@@ -132,7 +143,10 @@ static struct {
 				 ALIGN((len), FDT_TAGSIZE))
 #define FDBOX_FDT_STRING(s)	FDBOX_FDT_PROP(strlen(s) + 1)
 
-/* Bytes the node of @entry takes in the tree, exactly. */
+/*
+ * Bytes the node of @entry takes in the tree: exact but for its node name,
+ * counted at its longest.
+ */
 static size_t fdbox_fdt_entry_bytes(const struct fdbox_entry *entry)
 {
 	return FDBOX_FDT_NODE(sizeof("fd-4294967295") - 1) +
@@ -150,6 +164,21 @@ static size_t fdbox_fdt_box_bytes(const struct fdbox *box)
 	       2 * FDBOX_FDT_PROP(sizeof(u32)) + FDBOX_FDT_PROP(sizeof(u64));
 }
 
+/* Whether FREEZE, not PREPARE, freezes the file of @entry. */
+static bool fdbox_freeze_late(const struct fdbox_entry *entry)
+{
+	lockdep_assert_held(&fdbox_lock);
+	return !entry->handler->freeze_at_prepare || fdbox_out.late;
+}
+
+/* Whether the file of carried @entry of @box is frozen now. */
+static bool fdbox_entry_frozen(const struct fdbox *box,
+			       const struct fdbox_entry *entry)
+{
+	lockdep_assert_held(&fdbox_lock);
+	return fdbox_freeze_late(entry) ? fdbox_out.frozen : box->frozen;
+}
+
 /* Unpreserve the entries of @box before @until, or all if @until is NULL. */
 static void fdbox_unpreserve_box(struct fdbox *box, struct fdbox_entry *until)
 {
@@ -159,7 +188,7 @@ static void fdbox_unpreserve_box(struct fdbox *box, struct fdbox_entry *until)
 	fdbox_for_each_entry(entry, box) {
 		if (entry == until)
 			break;
-		if (box->frozen)
+		if (fdbox_entry_frozen(box, entry))
 			liveupdate_file_unfreeze(&entry->luo);
 		liveupdate_file_unpreserve(&entry->luo);
 	}
@@ -167,7 +196,10 @@ static void fdbox_unpreserve_box(struct fdbox *box, struct fdbox_entry *until)
 	box->frozen = false;
 }
 
-/* Freeze the files of a carried box; on failure, unfreeze those done. */
+/*
+ * Freeze the files of a carried box that PREPARE freezes; on failure,
+ * unfreeze those done.
+ */
 static int fdbox_freeze_box(struct fdbox *box)
 {
 	struct fdbox_entry *entry, *failed;
@@ -175,6 +207,8 @@ static int fdbox_freeze_box(struct fdbox *box)
 
 	lockdep_assert_held(&box->lock);
 	fdbox_for_each_entry(entry, box) {
+		if (fdbox_freeze_late(entry))
+			continue;
 		err = liveupdate_file_freeze(&entry->luo);
 		if (err)
 			goto err_unfreeze;
@@ -190,7 +224,8 @@ err_unfreeze:
 	fdbox_for_each_entry(entry, box) {
 		if (entry == failed)
 			break;
-		liveupdate_file_unfreeze(&entry->luo);
+		if (!fdbox_freeze_late(entry))
+			liveupdate_file_unfreeze(&entry->luo);
 	}
 	return err;
 }
@@ -207,6 +242,7 @@ static int fdbox_preserve_box(struct fdbox *box, size_t *size)
 	size_t bytes;
 	int err;
 
+	lockdep_assert_held(&fdbox_lock);
 	lockdep_assert_held(&box->lock);
 	bytes = fdbox_fdt_box_bytes(box);
 	fdbox_for_each_entry(entry, box) {
@@ -223,6 +259,8 @@ static int fdbox_preserve_box(struct fdbox *box, size_t *size)
 			return err;
 		}
 		bytes += fdbox_fdt_entry_bytes(entry);
+		if (fdbox_freeze_late(entry) || file_count(entry->file) > 1)
+			fdbox_out.max_refreeze++;
 	}
 	err = fdbox_freeze_box(box);
 	if (err) {
@@ -284,19 +322,11 @@ static int fdbox_carry_sealed(size_t *size)
  */
 static int fdbox_add_refreeze(struct fdbox_entry *entry, u32 data)
 {
-	struct fdbox_refreeze *r = fdbox_out.refreeze;
-	unsigned int max = fdbox_out.max_refreeze;
-
 	lockdep_assert_held(&fdbox_lock);
-	if (fdbox_out.nr_refreeze == max) {
-		max = max ? 2 * max : 16;
-		r = kvrealloc(r, array_size(max, sizeof(*r)), GFP_KERNEL);
-		if (!r)
-			return -FDT_ERR_NOSPACE;
-		fdbox_out.refreeze = r;
-		fdbox_out.max_refreeze = max;
-	}
-	r[fdbox_out.nr_refreeze++] = (struct fdbox_refreeze){ entry, data };
+	if (WARN_ON_ONCE(fdbox_out.nr_refreeze == fdbox_out.max_refreeze))
+		return -FDT_ERR_INTERNAL;
+	fdbox_out.refreeze[fdbox_out.nr_refreeze++] =
+		(struct fdbox_refreeze){ entry, data };
 	return 0;
 }
 
@@ -307,6 +337,7 @@ static int fdbox_fdt_add_entry(void *fdt, struct fdbox_entry *entry,
 	void *data;
 	int err;
 
+	lockdep_assert_held(&fdbox_lock);
 	snprintf(node, sizeof(node), "fd-%u", idx);
 	err = fdt_begin_node(fdt, node);
 	if (!err)
@@ -323,7 +354,7 @@ static int fdbox_fdt_add_entry(void *fdt, struct fdbox_entry *entry,
 		return err;
 	put_unaligned_be64(entry->luo.serialized_data, data);
 	/* The box holds one reference: with no other, nothing can move it. */
-	if (file_count(entry->file) > 1)
+	if (fdbox_freeze_late(entry) || file_count(entry->file) > 1)
 		err = fdbox_add_refreeze(entry, data - fdt);
 	if (!err)
 		err = fdt_end_node(fdt);
@@ -337,6 +368,7 @@ static int fdbox_fdt_add_box(void *fdt, struct fdbox *box, unsigned int idx)
 	char node[16];
 	int err;
 
+	lockdep_assert_held(&box->lock);
 	snprintf(node, sizeof(node), "box-%u", idx);
 	err = fdt_begin_node(fdt, node);
 	if (!err)
@@ -404,13 +436,18 @@ static int fdbox_write_out(size_t size)
 	fdbox_out.tree = vzalloc(size);
 	if (!fdbox_out.tree)
 		return -ENOMEM;
-	err = fdbox_write_fdt(fdbox_out.tree, size);
-	if (err) {
-		/* The size is exact: only a bug or no memory gets here. */
-		pr_err("cannot write the boxes for the next kernel: %d\n", err);
-		return -ENOMEM;
+	if (fdbox_out.max_refreeze) {
+		fdbox_out.refreeze = kvcalloc(fdbox_out.max_refreeze,
+					      sizeof(*fdbox_out.refreeze),
+					      GFP_KERNEL);
+		if (!fdbox_out.refreeze)
+			return -ENOMEM;
 	}
-	fdbox_luo_test_damage_tree(fdbox_out.tree, size);
+	err = fdbox_write_fdt(fdbox_out.tree, size);
+	/* The room was counted before: running out of it is a bug. */
+	if (WARN_ONCE(err, "fdbox: cannot write the outgoing tree: %d\n", err))
+		return -EINVAL;
+	fdbox_out.relaid = fdbox_luo_test_damage_tree(fdbox_out.tree, size);
 
 	err = kho_preserve_vmalloc(fdbox_out.tree, &fdbox_out.vm);
 	if (err)
@@ -421,7 +458,8 @@ static int fdbox_write_out(size_t size)
 		return PTR_ERR(hdr);
 	hdr->magic = FDBOX_KHO_MAGIC;
 	hdr->version = FDBOX_KHO_VERSION;
-	hdr->size = fdt_totalsize(fdbox_out.tree);
+	fdbox_out.size = fdt_totalsize(fdbox_out.tree);
+	hdr->size = fdbox_out.size;
 	hdr->crc = fdbox_kho_crc(fdbox_out.tree, hdr->size);
 	hdr->tree = fdbox_out.vm;
 	hdr->hdr_crc = fdbox_kho_hdr_crc(hdr);
@@ -442,6 +480,7 @@ static int fdbox_luo_prepare(struct liveupdate_subsystem *s, u64 *data)
 	int err;
 
 	guard(mutex)(&fdbox_lock);
+	fdbox_out.late = fdbox_luo_test_freeze_late();
 	err = fdbox_carry_sealed(&size);
 	if (!err)
 		err = fdbox_write_out(size);
@@ -450,11 +489,27 @@ static int fdbox_luo_prepare(struct liveupdate_subsystem *s, u64 *data)
 	return err;
 }
 
+/* Undo the freezes FREEZE took first of its first @n files. */
+static void fdbox_unfreeze_late(unsigned int n)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&fdbox_lock);
+	for (i = 0; i < n; i++) {
+		struct fdbox_entry *entry = fdbox_out.refreeze[i].entry;
+
+		if (fdbox_freeze_late(entry))
+			liveupdate_file_unfreeze(&entry->luo);
+	}
+}
+
 /*
- * The blackout: only the files another holder shares are frozen again,
- * so that it does not grow with the entries carried. A handler whose
- * freeze moved the file's data gets it written, and the tree checksummed
- * again; memfd_luo's never does.
+ * The blackout: the files PREPARE froze are frozen again only where
+ * another holder shares them, so that it does not grow with the memfds
+ * carried. A handler whose freeze moved the file's data gets it written,
+ * and the tree checksummed again; memfd_luo's never does. On failure, the
+ * freezes taken here are undone, and the cancel that follows undoes
+ * PREPARE.
  */
 static int fdbox_luo_freeze(struct liveupdate_subsystem *s, u64 *data)
 {
@@ -468,24 +523,30 @@ static int fdbox_luo_freeze(struct liveupdate_subsystem *s, u64 *data)
 		struct fdbox_entry *entry = fdbox_out.refreeze[i].entry;
 		u64 old = entry->luo.serialized_data;
 
-		/* On failure, the cancel that follows undoes PREPARE. */
 		err = liveupdate_file_freeze(&entry->luo);
 		if (err) {
 			pr_warn("cannot freeze entry %s: %pe\n", entry->name,
 				ERR_PTR(err));
+			fdbox_unfreeze_late(i);
 			return err;
 		}
 		if (entry->luo.serialized_data == old)
 			continue;
+		/* A test damage rewrote the tree: the offset is stale. */
+		if (WARN_ON_ONCE(fdbox_out.relaid)) {
+			fdbox_unfreeze_late(i + 1);
+			return -EINVAL;
+		}
 		put_unaligned_be64(entry->luo.serialized_data,
 				   fdbox_out.tree + fdbox_out.refreeze[i].data);
 		moved = true;
 	}
 	if (moved) {
 		hdr = fdbox_out.hdr;
-		hdr->crc = fdbox_kho_crc(fdbox_out.tree, hdr->size);
+		hdr->crc = fdbox_kho_crc(fdbox_out.tree, fdbox_out.size);
 		hdr->hdr_crc = fdbox_kho_hdr_crc(hdr);
 	}
+	fdbox_out.frozen = true;
 	return 0;
 }
 

@@ -32,6 +32,10 @@
  * /sys/kernel/debug/fdbox/carry_max is the room SEAL may reserve in the
  * next live update's tree (fdbox_carry_max), so that a test can fill it
  * with a few thousand entries.
+ *
+ * /sys/kernel/debug/fdbox/freeze_late, when set at PREPARE, makes FREEZE
+ * freeze every file of the live update, as if no handler froze its files
+ * at PREPARE: the only handler of carried files, memfd's, does.
  */
 
 #define pr_fmt(fmt) "fdbox: " fmt
@@ -201,15 +205,17 @@ size_t fdbox_luo_test_damage_room(void)
  * @bufsize: The room it may grow into.
  *
  * Context: PREPARE, with fdbox_lock held.
+ * Return: true if the tree was rewritten: what was at an offset in it may
+ * have moved.
  */
-void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
+bool fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 {
 	unsigned int i;
 	int err;
 
 	guard(mutex)(&damage_lock);
 	if (!nr_damages)
-		return;
+		return false;
 	err = fdt_open_into(fdt, fdt, bufsize);
 	for (i = 0; !err && i < nr_damages; i++) {
 		const struct fdbox_damage *d = &damages[i];
@@ -227,6 +233,7 @@ void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 		err = fdt_pack(fdt);
 	if (err)
 		pr_err("test damage left the tree broken: %d\n", err);
+	return true;
 }
 
 /* Flip bit @bit of the header followed by the tree. */
@@ -363,6 +370,7 @@ static const struct file_operations damage_fops = {
  * test can show that they find the box dropped whole.
  */
 static u32 finish_delay_ms;
+static bool freeze_late;
 
 /**
  * fdbox_luo_test_finish_delay() - Wait, in FINISH, after a box was dropped.
@@ -377,6 +385,17 @@ void fdbox_luo_test_finish_delay(void)
 		msleep(ms);
 }
 
+/**
+ * fdbox_luo_test_freeze_late() - Whether FREEZE is to freeze every file.
+ *
+ * Context: PREPARE, with fdbox_lock held.
+ * Return: the value of the freeze_late knob.
+ */
+bool fdbox_luo_test_freeze_late(void)
+{
+	return READ_ONCE(freeze_late);
+}
+
 static int __init fdbox_luo_test_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("fdbox", NULL);
@@ -384,6 +403,7 @@ static int __init fdbox_luo_test_init(void)
 	debugfs_create_file("damage", 0600, dir, NULL, &damage_fops);
 	debugfs_create_u32("finish_delay_ms", 0600, dir, &finish_delay_ms);
 	debugfs_create_ulong("carry_max", 0600, dir, &fdbox_carry_max);
+	debugfs_create_bool("freeze_late", 0600, dir, &freeze_late);
 	return 0;
 }
 late_initcall(fdbox_luo_test_init);

@@ -53,6 +53,13 @@ struct fdbox_file_ops {
  * @max_size: Largest file size, in bytes, whose preservation can succeed;
  *         0 if there is no such limit. A larger file is refused at PUT and
  *         at SEAL, so that PREPARE does not fail on it.
+ * @freeze_at_prepare: The LUO freeze of this type's files only saves
+ *         state that a carried box keeps fixed, but for what another
+ *         holder of the open file may still change, and it may be taken
+ *         again; one unfreeze undoes it. PREPARE then freezes the files,
+ *         and FREEZE only those another holder shares, so that the
+ *         blackout does not grow with the files carried. Otherwise FREEZE
+ *         freezes every file, once, as LUO sessions do.
  * @list:  Private: link in the list of registered handlers.
  */
 struct fdbox_file_handler {
@@ -60,6 +67,7 @@ struct fdbox_file_handler {
 	const struct fdbox_file_ops *ops;
 	struct module *owner;
 	u64 max_size;
+	bool freeze_at_prepare;
 	struct list_head list;
 };
 

@@ -28,6 +28,8 @@
 
 #define HOSTILE_MANIFEST	"/fdbox/hostile.manifest"
 #define HOSTILE_KNOB		"/sys/kernel/debug/fdbox/damage"
+/* FREEZE, not PREPARE, freezes the files: the "boxes" live update. */
+#define HOSTILE_FREEZE_LATE	"/sys/kernel/debug/fdbox/freeze_late"
 #define HOSTILE_SIZE		(8 * 4096)
 #define HOSTILE_TREE_BOX	"hostile-tree"
 /* The handler of fdbox_test.c that registers when its knob is written. */

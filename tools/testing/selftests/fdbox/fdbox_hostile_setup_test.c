@@ -87,6 +87,13 @@ TEST(setup)
 	}
 
 	ASSERT_EQ(0, fdbox_write_file(HOSTILE_KNOB, "clear"));
+	/*
+	 * A live update whose tree the next kernel takes carries the
+	 * position box too (fdbox_carry_*_test.c): its check then covers the
+	 * files that FREEZE freezes first.
+	 */
+	ASSERT_EQ(0, fdbox_write_file(HOSTILE_FREEZE_LATE,
+				      strcmp(damage, "boxes") ? "0" : "1"));
 	ctl = fdbox_open_ctl();
 	ASSERT_GE(ctl, 0);
 	if (!strcmp(damage, "boxes")) {

@@ -419,8 +419,9 @@ int fdbox_entry_insert(struct fdbox *box, struct fdbox_entry *entry)
 	lockdep_assert_held(&box->lock);
 	err = rhashtable_lookup_insert_key(&box->names, entry->name,
 					   &entry->hnode, fdbox_entry_params);
+	/* Not -EBUSY, which is a sealed box to the caller. */
 	if (err)
-		return err;
+		return err == -EEXIST ? err : -ENOMEM;
 	list_add_tail(&entry->list, &box->entries);
 	box->nr_entries++;
 	box->nr_bytes += entry->size;
@@ -456,7 +457,7 @@ int fdbox_entry_hold(struct fdbox_entry *entry, struct file *file)
 					    fdbox_inode_params);
 	if (err) {
 		entry->inode = NULL;
-		return err == -EEXIST ? -EALREADY : err;
+		return err == -EEXIST ? -EALREADY : -ENOMEM;
 	}
 	entry->file = file;
 	return 0;
@@ -562,8 +563,9 @@ void fdbox_free_entry(struct fdbox_entry *entry)
 {
 	/* A restored file may be held without its inode: see UNSEAL. */
 	if (entry->inode)
-		rhashtable_remove_fast(&fdbox_inodes, &entry->inode_node,
-				       fdbox_inode_params);
+		WARN_ON_ONCE(rhashtable_remove_fast(&fdbox_inodes,
+						    &entry->inode_node,
+						    fdbox_inode_params));
 	if (entry->file)
 		fput(entry->file);
 	if (entry->handler)

@@ -323,7 +323,8 @@ static int fdbox_carry_sealed(size_t *size)
 static int fdbox_add_refreeze(struct fdbox_entry *entry, u32 data)
 {
 	lockdep_assert_held(&fdbox_lock);
-	if (WARN_ON_ONCE(fdbox_out.nr_refreeze == fdbox_out.max_refreeze))
+	/* Counted at preserve: a file only the box holds gains no holder. */
+	if (fdbox_out.nr_refreeze == fdbox_out.max_refreeze)
 		return -FDT_ERR_INTERNAL;
 	fdbox_out.refreeze[fdbox_out.nr_refreeze++] =
 		(struct fdbox_refreeze){ entry, data };
@@ -533,7 +534,9 @@ static int fdbox_luo_freeze(struct liveupdate_subsystem *s, u64 *data)
 		if (entry->luo.serialized_data == old)
 			continue;
 		/* A test damage rewrote the tree: the offset is stale. */
-		if (WARN_ON_ONCE(fdbox_out.relaid)) {
+		if (fdbox_out.relaid) {
+			pr_warn("entry %s: tree damaged for a test, data moved\n",
+				entry->name);
 			fdbox_unfreeze_late(i + 1);
 			return -EINVAL;
 		}

@@ -35,7 +35,8 @@
  *
  * /sys/kernel/debug/fdbox/freeze_late, when set at PREPARE, makes FREEZE
  * freeze every file of the live update, as if no handler froze its files
- * at PREPARE: the only handler of carried files, memfd's, does.
+ * at PREPARE: the memfd handler, whose files the suite carries across,
+ * does.
  */
 
 #define pr_fmt(fmt) "fdbox: " fmt
@@ -210,6 +211,7 @@ size_t fdbox_luo_test_damage_room(void)
  */
 bool fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 {
+	bool relaid = false;
 	unsigned int i;
 	int err;
 
@@ -222,6 +224,7 @@ bool fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 
 		if (!damage_cmds[damage_find_cmd(d->cmd)].tree)
 			continue;
+		relaid = true;
 		err = damage_apply_tree(fdt, d);
 		pr_info("test damage %s %s %s: %d\n", d->cmd, d->box, d->arg,
 			err);
@@ -233,7 +236,7 @@ bool fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 		err = fdt_pack(fdt);
 	if (err)
 		pr_err("test damage left the tree broken: %d\n", err);
-	return true;
+	return relaid;
 }
 
 /* Flip bit @bit of the header followed by the tree. */

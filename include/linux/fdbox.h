@@ -58,7 +58,9 @@ struct fdbox_file_ops {
  *         holder of the open file may still change, and it may be taken
  *         again; one unfreeze undoes it. PREPARE then freezes the files,
  *         and FREEZE only those another holder shares, so that the
- *         blackout does not grow with the files carried. Otherwise FREEZE
+ *         blackout does not grow with the files carried: nothing may take
+ *         a reference to a file that only a carried box holds (an epoll
+ *         wait does, on a file that can be polled). Otherwise FREEZE
  *         freezes every file, once, as LUO sessions do.
  * @list:  Private: link in the list of registered handlers.
  */

@@ -183,11 +183,36 @@ our_files() {
 		grep -E '\.(c|h)$'
 }
 
+# What a file's lint verdict depends on: the file, the lint scripts, and
+# for W=1 our headers, the patches and the configuration fragment.
+lint_key() {
+	cat "$@" "$src/scripts/checkpatch.pl" "$src/scripts/kernel-doc" \
+		2> /dev/null | sha1sum | cut -d' ' -f1
+}
+
+# Lint every file of ours, but not again one that passed as it is now: the
+# keys of the files that passed are kept in $cache/lint-passed, so that a
+# warm `make check` lints only what changed since the last run.
 do_lint() {
-	local f fail=0 out
+	local f fail=0 out key headers passed=$cache/lint-passed
+	local next=$cache/lint-passed.new skipped=0 configured
+
+	touch "$passed"
+	: > "$next"
+	# Skip a file whose key passed before; remember it as passing again.
+	lint_skip() {
+		if grep -qxF "$1" "$passed"; then
+			echo "$1" >> "$next"
+			skipped=$((skipped + 1))
+			return 0
+		fi
+		return 1
+	}
 
 	for f in $(our_files) "$repo"/patches/*.patch; do
 		f=${f#"$repo"/}
+		key="checkpatch $f $(lint_key "$repo/$f")"
+		lint_skip "$key" && continue
 		case "$f" in
 		patches/*) out=$(cd "$src" && scripts/checkpatch.pl --strict --no-tree \
 				   --terse "$repo/$f" 2>&1) || true ;;
@@ -198,23 +223,38 @@ do_lint() {
 			echo "checkpatch: $f"
 			echo "$out"
 			fail=1
+		else
+			echo "$key" >> "$next"
 		fi
 	done
 
 	for f in $(our_files | grep -v '^tools/'); do
+		key="kernel-doc $f $(lint_key "$repo/$f")"
+		lint_skip "$key" && continue
 		out=$("$src/scripts/kernel-doc" -none -Wall "$src/$f" 2>&1)
 		if [ -n "$out" ]; then
 			echo "kernel-doc: $f"
 			echo "$out"
 			fail=1
+		else
+			echo "$key" >> "$next"
 		fi
 	done
 
 	# W=1 on our objects, in a scratch objdir with the main configuration so
 	# that the main build is not relinked.
-	configure "$cache/build-w1" "$fragment" > /dev/null
-	kmake "$cache/build-w1" olddefconfig > /dev/null
+	headers=$(our_files | grep '\.h$' | grep -v '^tools/' | sed "s|^|$repo/|")
+	configured=
 	for f in $(our_files | grep '\.c$' | grep -v '^tools/'); do
+		# shellcheck disable=SC2086
+		key="w1 $f $(lint_key "$repo/$f" $headers "$repo"/patches/*.patch \
+			      "$fragment")"
+		lint_skip "$key" && continue
+		if [ -z "$configured" ]; then
+			configure "$cache/build-w1" "$fragment" > /dev/null
+			kmake "$cache/build-w1" olddefconfig > /dev/null
+			configured=1
+		fi
 		rm -f "$cache/build-w1/${f%.c}.o"
 		out=$(kmake "$cache/build-w1" W=1 "${f%.c}.o" 2>&1 |
 		      grep -E 'warning:|error:' || true)
@@ -222,9 +262,12 @@ do_lint() {
 			echo "W=1: $f"
 			echo "$out"
 			fail=1
+		else
+			echo "$key" >> "$next"
 		fi
 	done
-	echo "lint done"
+	mv "$next" "$passed"
+	echo "lint done: $skipped checks unchanged since they passed, not run again"
 	return $fail
 }
 

@@ -44,6 +44,7 @@ demo)
 	;;
 check)
 	echo "==> tests    booting the VM (log: $logs/tests.log)"
+	start=$SECONDS
 	rc=0
 	# Seven stages: the carry tests use two live updates in a row (stages
 	# 1 to 3), with upstream's suite; the hostile-data tests damage what
@@ -81,6 +82,7 @@ check)
 	read -r passed failed skipped < "$work/counts" 2>/dev/null ||
 		{ passed=0; failed=1; skipped=0; }
 	[ $rc -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+	echo "==> tests    $((SECONDS - start)) s in the VM"
 	[ "$skipped" -gt 0 ] && echo "($skipped skipped)"
 	echo "$passed passed, $failed failed"
 	exit $rc

@@ -112,9 +112,17 @@ do_sync() {
 # directory; the real .config is replaced only if it changed, so an unchanged
 # configuration never causes a rebuild.
 configure() {
-	local dir=$1 cfg=$1.cfg frag opt val
+	local dir=$1 cfg=$1.cfg frag opt val key
 	shift
 	mkdir -p "$dir" "$cfg"
+	# Not again if nothing it depends on changed and the tree has it.
+	key=$( { cat "$@" "$repo"/patches/*.patch "$src/Makefile"; gcc --version; } |
+	      sha1sum | cut -d' ' -f1)
+	if [ "$(cat "$cfg/fdbox.key" 2>/dev/null)" = "$key" ] &&
+	   cmp -s "$cfg/.config" "$dir/.config"; then
+		return 0
+	fi
+	rm -f "$cfg/fdbox.key"
 	kmake "$cfg" tinyconfig
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" "$@"
 	kmake "$cfg" olddefconfig
@@ -147,6 +155,7 @@ configure() {
 		cp "$cfg/.config" "$dir/.config"
 		echo "configuration changed"
 	fi
+	echo "$key" > "$cfg/fdbox.key"
 }
 
 do_config() {

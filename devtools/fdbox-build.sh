@@ -165,8 +165,9 @@ do_config() {
 	configure "$obj" "${frags[@]}"
 }
 
+# configure() left a complete .config; kbuild syncs its own state from it
+# when it changed, so no olddefconfig here (4 s a tree).
 do_kernel() {
-	kmake "$obj" olddefconfig
 	kmake "$obj" bzImage
 	kmake "$obj" headers
 	ls -l "$obj/arch/x86/boot/bzImage"
@@ -178,7 +179,6 @@ do_nolu() {
 	grep -v -E 'KEXEC_HANDOVER|LIVEUPDATE|FDBOX_LUO' "$fragment" > "$frag"
 	printf '# CONFIG_KEXEC_HANDOVER is not set\n# CONFIG_LIVEUPDATE is not set\n# CONFIG_FDBOX_LUO is not set\n' >> "$frag"
 	configure "$dir" "$frag"
-	kmake "$dir" olddefconfig
 	rm -f "$dir"/drivers/misc/fdbox*.o
 	kmake "$dir" W=1 drivers/misc/fdbox.o drivers/misc/fdbox_test.o 2>&1 |
 		tee "$dir/w1.log"
@@ -261,7 +261,6 @@ do_lint() {
 		lint_skip "$key" && continue
 		if [ -z "$configured" ]; then
 			configure "$cache/build-w1" "$fragment" > /dev/null
-			kmake "$cache/build-w1" olddefconfig > /dev/null
 			configured=1
 		fi
 		rm -f "$cache/build-w1/${f%.c}.o"

@@ -199,6 +199,27 @@ lint_key() {
 		2> /dev/null | sha1sum | cut -d' ' -f1
 }
 
+# The attributes that drivers/misc/fdbox.c and kernel/liveupdate/luo_state.c
+# define, against the "What:" lines of our ABI files; then the kernel's own
+# check of those files.
+lint_abi() {
+	local abi=$repo/Documentation/ABI/testing attr
+
+	for attr in $(sed -n 's/^static DEVICE_ATTR_[A-Z_]*(\([a-z_]*\));/\1/p' \
+			"$repo/drivers/misc/fdbox.c"); do
+		grep -qx "What:[[:space:]]*/sys/class/fdbox/<box>/$attr" \
+			"$abi/sysfs-class-fdbox" ||
+			echo "no entry for /sys/class/fdbox/<box>/$attr"
+	done
+	for attr in $(sed -n 's/.*__ATTR_RO(\([a-z_]*\));/\1/p' \
+			"$repo/kernel/liveupdate/luo_state.c"); do
+		grep -qx "What:[[:space:]]*/sys/kernel/liveupdate/$attr" \
+			"$abi/sysfs-kernel-liveupdate" ||
+			echo "no entry for /sys/kernel/liveupdate/$attr"
+	done
+	python3 "$src/tools/docs/get_abi.py" -D "$repo/Documentation/ABI" validate
+}
+
 # Lint every file of ours, but not again one that passed as it is now: the
 # keys of the files that passed are kept in $cache/lint-passed, so that a
 # warm `make check` lints only what changed since the last run.
@@ -249,6 +270,13 @@ do_lint() {
 			echo "$key" >> "$next"
 		fi
 	done
+
+	# Every sysfs file we add has its ABI entry, and the entries parse.
+	out=$(lint_abi 2>&1) || true
+	if [ -n "$out" ]; then
+		echo "ABI: $out"
+		fail=1
+	fi
 
 	# W=1 on our objects, in a scratch objdir with the main configuration so
 	# that the main build is not relinked.

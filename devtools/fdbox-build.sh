@@ -199,24 +199,28 @@ lint_key() {
 		2> /dev/null | sha1sum | cut -d' ' -f1
 }
 
-# The attributes that drivers/misc/fdbox.c and kernel/liveupdate/luo_state.c
-# define, against the "What:" lines of our ABI files; then the kernel's own
-# check of those files.
-lint_abi() {
-	local abi=$repo/Documentation/ABI/testing attr
+# Each attribute that @file defines (the names @pattern, a sed expression,
+# prints) is a "What:" of ABI file @abi, under @dir.
+abi_check() {
+	local file=$1 pattern=$2 dir=$3 abi=$4 attr
 
-	for attr in $(sed -n 's/^static DEVICE_ATTR_[A-Z_]*(\([a-z_]*\));/\1/p' \
-			"$repo/drivers/misc/fdbox.c"); do
-		grep -qx "What:[[:space:]]*/sys/class/fdbox/<box>/$attr" \
-			"$abi/sysfs-class-fdbox" ||
-			echo "no entry for /sys/class/fdbox/<box>/$attr"
+	for attr in $(sed -n "$pattern" "$file"); do
+		grep -qx "What:[[:space:]]*$dir/$attr" "$abi" ||
+			echo "no entry for $dir/$attr"
 	done
-	for attr in $(sed -n 's/.*__ATTR_RO(\([a-z_]*\));/\1/p' \
-			"$repo/kernel/liveupdate/luo_state.c"); do
-		grep -qx "What:[[:space:]]*/sys/kernel/liveupdate/$attr" \
-			"$abi/sysfs-kernel-liveupdate" ||
-			echo "no entry for /sys/kernel/liveupdate/$attr"
-	done
+}
+
+# Our sysfs files against our ABI files; then the kernel's own check of
+# those files.
+lint_abi() {
+	local abi=$repo/Documentation/ABI/testing
+
+	abi_check "$repo/drivers/misc/fdbox.c" \
+		's/^static DEVICE_ATTR_[A-Z_]*(\([a-z_]*\));/\1/p' \
+		"/sys/class/fdbox/<box>" "$abi/sysfs-class-fdbox"
+	abi_check "$repo/kernel/liveupdate/luo_state.c" \
+		's/.*__ATTR_RO(\([a-z_]*\));/\1/p' \
+		/sys/kernel/liveupdate "$abi/sysfs-kernel-liveupdate"
 	python3 "$src/tools/docs/get_abi.py" -D "$repo/Documentation/ABI" validate
 }
 

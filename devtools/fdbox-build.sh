@@ -192,11 +192,12 @@ our_files() {
 		grep -E '\.(c|h)$'
 }
 
-# What a file's lint verdict depends on: the file, the lint scripts, and
-# for W=1 our headers, the patches and the configuration fragment.
+# What a file's lint verdict depends on: the file, the lint scripts and the
+# compiler, and for W=1 our headers, the patches and the configuration
+# fragment.
 lint_key() {
-	cat "$@" "$src/scripts/checkpatch.pl" "$src/scripts/kernel-doc" \
-		2> /dev/null | sha1sum | cut -d' ' -f1
+	{ cat "$@" "$src/scripts/checkpatch.pl" "$src/scripts/kernel-doc" \
+		2> /dev/null; gcc --version; } | sha1sum | cut -d' ' -f1
 }
 
 # Each attribute that @file defines (the names @pattern, a sed expression,

@@ -171,6 +171,16 @@ static bool fdbox_freeze_late(const struct fdbox_entry *entry)
 	return !entry->handler->freeze_at_prepare || fdbox_out.late;
 }
 
+/*
+ * Whether FREEZE must freeze the file of @entry: it is not frozen yet, or
+ * another holder may still move its position. The box holds one reference:
+ * with no other, nothing can.
+ */
+static bool fdbox_refreezes(const struct fdbox_entry *entry)
+{
+	return fdbox_freeze_late(entry) || file_count(entry->file) > 1;
+}
+
 /* Whether the file of carried @entry of @box is frozen now. */
 static bool fdbox_entry_frozen(const struct fdbox *box,
 			       const struct fdbox_entry *entry)
@@ -259,7 +269,7 @@ static int fdbox_preserve_box(struct fdbox *box, size_t *size)
 			return err;
 		}
 		bytes += fdbox_fdt_entry_bytes(entry);
-		if (fdbox_freeze_late(entry) || file_count(entry->file) > 1)
+		if (fdbox_refreezes(entry))
 			fdbox_out.max_refreeze++;
 	}
 	err = fdbox_freeze_box(box);
@@ -354,8 +364,7 @@ static int fdbox_fdt_add_entry(void *fdt, struct fdbox_entry *entry,
 	if (err)
 		return err;
 	put_unaligned_be64(entry->luo.serialized_data, data);
-	/* The box holds one reference: with no other, nothing can move it. */
-	if (fdbox_freeze_late(entry) || file_count(entry->file) > 1)
+	if (fdbox_refreezes(entry))
 		err = fdbox_add_refreeze(entry, data - fdt);
 	if (!err)
 		err = fdt_end_node(fdt);

@@ -108,6 +108,12 @@ do_sync() {
 	"$repo/devtools/sync-tree.sh" "$repo" "$pristine" "$src"
 }
 
+# A key of the contents of the files @..., and of the compiler: what a
+# cached step depends on.
+inputs_key() {
+	{ cat "$@" 2> /dev/null; gcc --version; } | sha1sum | cut -d' ' -f1
+}
+
 # Configure objdir $1 from tinyconfig plus fragments $2..., in a scratch
 # directory; the real .config is replaced only if it changed, so an unchanged
 # configuration never causes a rebuild.
@@ -116,8 +122,7 @@ configure() {
 	shift
 	mkdir -p "$dir" "$cfg"
 	# Not again if nothing it depends on changed and the tree has it.
-	key=$( { cat "$@" "$repo"/patches/*.patch "$src/Makefile"; gcc --version; } |
-	      sha1sum | cut -d' ' -f1)
+	key=$(inputs_key "$@" "$repo"/patches/*.patch "$src/Makefile")
 	if [ "$(cat "$cfg/fdbox.key" 2>/dev/null)" = "$key" ] &&
 	   cmp -s "$cfg/.config" "$dir/.config"; then
 		return 0
@@ -196,8 +201,7 @@ our_files() {
 # compiler, and for W=1 our headers, the patches and the configuration
 # fragment.
 lint_key() {
-	{ cat "$@" "$src/scripts/checkpatch.pl" "$src/scripts/kernel-doc" \
-		2> /dev/null; gcc --version; } | sha1sum | cut -d' ' -f1
+	inputs_key "$@" "$src/scripts/checkpatch.pl" "$src/scripts/kernel-doc"
 }
 
 # Each attribute that @file defines (the names @pattern, a sed expression,

@@ -112,7 +112,7 @@ static const struct hostile_box {
 
 /*
  * The skipped box hostile-box-nul also holds "orphan", a memfd this large,
- * so that its release at FINISH shows in MemFree: the FINISH of
+ * so that its release at FINISH shows in free memory: the FINISH of
  * fdbox_carry_verify_test's finish_releases_unclaimed counts it.
  */
 #define HOSTILE_ORPHAN_BOX	"hostile-box-nul"

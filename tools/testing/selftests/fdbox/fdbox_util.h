@@ -206,6 +206,33 @@ static inline long meminfo_kb(const char *field)
 	return kb;
 }
 
+/*
+ * Free memory in KiB, counting what MemFree leaves out: the pages freed
+ * into the per-CPU lists (the count: lines of /proc/zoneinfo), which can
+ * hold tens of MiB right after a large release, and the per-CPU deltas of
+ * the free page counter, folded first through vm.stat_refresh. -1 on error.
+ */
+static inline long free_kb(void)
+{
+	long count, pcp = 0, kb;
+	char line[256];
+	FILE *f;
+
+	fdbox_write_file("/proc/sys/vm/stat_refresh", "1");
+	kb = meminfo_kb("MemFree");
+	f = fopen("/proc/zoneinfo", "r");
+	if (kb < 0 || !f) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %ld", &count) == 1)
+			pcp += count;
+	fclose(f);
+	return kb + pcp * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 /* Whether box @box has its node in /dev/fdbox. */
 static inline bool fdbox_box_exists(const char *box)
 {

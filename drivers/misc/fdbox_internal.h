@@ -171,18 +171,34 @@ static inline int fdbox_luo_restore(struct fdbox *box)
 struct fdbox_kho_header;
 
 #if IS_ENABLED(CONFIG_FDBOX_LUO_TEST)
+void fdbox_luo_test_prepare(void);
+bool fdbox_luo_test_late(void);
 size_t fdbox_luo_test_damage_room(void);
-bool fdbox_luo_test_damage_tree(void *fdt, size_t bufsize);
+void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize);
+bool fdbox_luo_test_relaid(void);
 void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr, void *tree);
 void fdbox_luo_test_finish_delay(void);
-bool fdbox_luo_test_freeze_late(void);
 #else
+/* Without the test knob these compile to nothing in the live update path. */
+static inline void fdbox_luo_test_prepare(void)
+{
+}
+
+static inline bool fdbox_luo_test_late(void)
+{
+	return false;
+}
+
 static inline size_t fdbox_luo_test_damage_room(void)
 {
 	return 0;
 }
 
-static inline bool fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
+static inline void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
+{
+}
+
+static inline bool fdbox_luo_test_relaid(void)
 {
 	return false;
 }
@@ -194,11 +210,6 @@ static inline void fdbox_luo_test_damage_blob(struct fdbox_kho_header *hdr,
 
 static inline void fdbox_luo_test_finish_delay(void)
 {
-}
-
-static inline bool fdbox_luo_test_freeze_late(void)
-{
-	return false;
 }
 #endif
 

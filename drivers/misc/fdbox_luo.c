@@ -120,8 +120,7 @@ struct fdbox_refreeze {
  * test knob, so FREEZE keeps the size it checksums), and the files that
  * FREEZE must freeze: those whose handler does not freeze at PREPARE, and
  * at most those of the others that had another holder when PREPARE
- * preserved them (@late: all of them, for a test). @frozen: FREEZE froze
- * them.
+ * preserved them. @frozen: FREEZE froze them.
  */
 static struct {
 	struct fdbox_kho_header *hdr;
@@ -129,8 +128,6 @@ static struct {
 	size_t size;
 	struct kho_vmalloc vm;
 	bool preserved;
-	bool relaid;
-	bool late;
 	bool frozen;
 	struct fdbox_refreeze *refreeze;
 	unsigned int nr_refreeze;
@@ -168,7 +165,7 @@ static size_t fdbox_fdt_box_bytes(const struct fdbox *box)
 static bool fdbox_freeze_late(const struct fdbox_entry *entry)
 {
 	lockdep_assert_held(&fdbox_lock);
-	return !entry->handler->freeze_at_prepare || fdbox_out.late;
+	return !entry->handler->freeze_at_prepare || fdbox_luo_test_late();
 }
 
 /*
@@ -457,7 +454,7 @@ static int fdbox_write_out(size_t size)
 	/* The room was counted before: running out of it is a bug. */
 	if (WARN_ONCE(err, "fdbox: cannot write the outgoing tree: %d\n", err))
 		return -EINVAL;
-	fdbox_out.relaid = fdbox_luo_test_damage_tree(fdbox_out.tree, size);
+	fdbox_luo_test_damage_tree(fdbox_out.tree, size);
 
 	err = kho_preserve_vmalloc(fdbox_out.tree, &fdbox_out.vm);
 	if (err)
@@ -490,7 +487,7 @@ static int fdbox_luo_prepare(struct liveupdate_subsystem *s, u64 *data)
 	int err;
 
 	guard(mutex)(&fdbox_lock);
-	fdbox_out.late = fdbox_luo_test_freeze_late();
+	fdbox_luo_test_prepare();
 	err = fdbox_carry_sealed(&size);
 	if (!err)
 		err = fdbox_write_out(size);
@@ -543,7 +540,7 @@ static int fdbox_luo_freeze(struct liveupdate_subsystem *s, u64 *data)
 		if (entry->luo.serialized_data == old)
 			continue;
 		/* A test damage rewrote the tree: the offset is stale. */
-		if (fdbox_out.relaid) {
+		if (fdbox_luo_test_relaid()) {
 			pr_warn("entry %s: tree damaged for a test, data moved\n",
 				entry->name);
 			fdbox_unfreeze_late(i + 1);

@@ -55,6 +55,13 @@
 
 #include "fdbox_internal.h"
 
+/*
+ * What this live update's PREPARE latched, under fdbox_lock: the
+ * freeze_late knob, and whether the damages rewrote the tree.
+ */
+static bool late;
+static bool relaid;
+
 #define DAMAGE_MAX		16
 #define DAMAGE_CMD_LEN		24
 #define DAMAGE_FLIPS		8
@@ -206,18 +213,15 @@ size_t fdbox_luo_test_damage_room(void)
  * @bufsize: The room it may grow into.
  *
  * Context: PREPARE, with fdbox_lock held.
- * Return: true if the tree was rewritten: what was at an offset in it may
- * have moved.
  */
-bool fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
+void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 {
-	bool relaid = false;
 	unsigned int i;
 	int err;
 
 	guard(mutex)(&damage_lock);
 	if (!nr_damages)
-		return false;
+		return;
 	err = fdt_open_into(fdt, fdt, bufsize);
 	for (i = 0; !err && i < nr_damages; i++) {
 		const struct fdbox_damage *d = &damages[i];
@@ -236,6 +240,19 @@ bool fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 		err = fdt_pack(fdt);
 	if (err)
 		pr_err("test damage left the tree broken: %d\n", err);
+}
+
+/**
+ * fdbox_luo_test_relaid() - Whether this PREPARE's damages rewrote the tree.
+ *
+ * A rewrite may move what was at an offset of the tree, so FREEZE must not
+ * patch it.
+ *
+ * Context: FREEZE, with fdbox_lock held.
+ * Return: true if the tree was rewritten.
+ */
+bool fdbox_luo_test_relaid(void)
+{
 	return relaid;
 }
 
@@ -389,14 +406,28 @@ void fdbox_luo_test_finish_delay(void)
 }
 
 /**
- * fdbox_luo_test_freeze_late() - Whether FREEZE is to freeze every file.
+ * fdbox_luo_test_prepare() - Start a live update's test state.
+ *
+ * Takes the freeze_late knob as it is now, for the whole live update: the
+ * files PREPARE left to FREEZE must be the ones FREEZE and CANCEL find.
  *
  * Context: PREPARE, with fdbox_lock held.
- * Return: the value of the freeze_late knob.
  */
-bool fdbox_luo_test_freeze_late(void)
+void fdbox_luo_test_prepare(void)
 {
-	return READ_ONCE(freeze_late);
+	late = READ_ONCE(freeze_late);
+	relaid = false;
+}
+
+/**
+ * fdbox_luo_test_late() - Whether FREEZE is to freeze every file.
+ *
+ * Context: fdbox_lock held, from PREPARE to CANCEL or the kexec.
+ * Return: the freeze_late knob as PREPARE found it.
+ */
+bool fdbox_luo_test_late(void)
+{
+	return late;
 }
 
 static int __init fdbox_luo_test_init(void)

@@ -181,7 +181,7 @@ do_kernel() {
 # FDBox must build as plain fd parking, without KHO and LUO.
 do_nolu() {
 	local dir=$cache/build-nolu frag=$cache/config-nolu
-	grep -v -E 'KEXEC_HANDOVER|LIVEUPDATE|FDBOX_LUO' "$fragment" > "$frag"
+	grep -v -E 'KEXEC_HANDOVER|LIVEUPDATE|FDBOX_LUO|FDBOX_KUNIT' "$fragment" > "$frag"
 	printf '# CONFIG_KEXEC_HANDOVER is not set\n# CONFIG_LIVEUPDATE is not set\n# CONFIG_FDBOX_LUO is not set\n' >> "$frag"
 	configure "$dir" "$frag"
 	rm -f "$dir"/drivers/misc/fdbox*.o
@@ -291,10 +291,14 @@ do_lint() {
 	# that the main build is not relinked.
 	headers=$(our_files | grep '\.h$' | grep -v '^tools/' | sed "s|^|$repo/|")
 	configured=
-	for f in $(our_files | grep '\.c$' | grep -v '^tools/'); do
+	# A *_kunit.c file is built inside the file it tests (it includes it at
+	# its end): it is checked with the files of its directory.
+	for f in $(our_files | grep '\.c$' | grep -v -e '^tools/' -e '_kunit\.c$'); do
+		kunit=$(our_files | grep "^$(dirname "$f")/[^/]*_kunit\.c\$" |
+			sed "s|^|$repo/|")
 		# shellcheck disable=SC2086
-		key="w1 $f $(lint_key "$repo/$f" $headers "$repo"/patches/*.patch \
-			      "$fragment")"
+		key="w1 $f $(lint_key "$repo/$f" $kunit $headers \
+			      "$repo"/patches/*.patch "$fragment")"
 		lint_skip "$key" && continue
 		if [ -z "$configured" ]; then
 			configure "$cache/build-w1" "$fragment" > /dev/null

@@ -1058,3 +1058,7 @@ void __init fdbox_luo_init(void)
 	if (liveupdate_state() == LIVEUPDATE_STATE_UPDATED)
 		fdbox_restore_boxes();
 }
+
+#if IS_ENABLED(CONFIG_FDBOX_KUNIT_TEST)
+#include "fdbox_kunit.c"
+#endif

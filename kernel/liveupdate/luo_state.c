@@ -80,6 +80,39 @@ static const char *const luo_state_names[] = {
 	[LIVEUPDATE_STATE_UPDATED] = "updated",
 };
 
+/*
+ * The one place the transitions are written: an event is taken only in
+ * its @from state and, once its callbacks succeeded, leads to @to. The
+ * KUnit test holds this table to the state machine of the DOC block.
+ */
+static const struct luo_state_transition {
+	enum liveupdate_state from;
+	enum liveupdate_state to;
+} luo_state_transitions[] = {
+	[LIVEUPDATE_PREPARE] = { LIVEUPDATE_STATE_NORMAL,
+				 LIVEUPDATE_STATE_PREPARED },
+	[LIVEUPDATE_FREEZE] = { LIVEUPDATE_STATE_PREPARED,
+				LIVEUPDATE_STATE_FROZEN },
+	[LIVEUPDATE_FINISH] = { LIVEUPDATE_STATE_UPDATED,
+				LIVEUPDATE_STATE_NORMAL },
+	[LIVEUPDATE_CANCEL] = { LIVEUPDATE_STATE_PREPARED,
+				LIVEUPDATE_STATE_NORMAL },
+};
+
+/*
+ * Whether @event may be taken in @state: 0, -EINVAL for no such event,
+ * -EBUSY in another state than the event's own.
+ */
+static int luo_state_check(enum liveupdate_state state, u32 event)
+{
+	if (event >= ARRAY_SIZE(luo_state_transitions) ||
+	    !luo_state_transitions[event].from)
+		return -EINVAL;
+	if (state != luo_state_transitions[event].from)
+		return -EBUSY;
+	return 0;
+}
+
 static void luo_state_set(enum liveupdate_state state)
 {
 	lockdep_assert_held(&luo_state_lock);
@@ -122,8 +155,6 @@ static int luo_state_prepare(void)
 	struct liveupdate_subsystem *s;
 	int err;
 
-	if (luo_state != LIVEUPDATE_STATE_NORMAL)
-		return -EBUSY;
 	/*
 	 * Without the subtree the next kernel reads there is no live update
 	 * to prepare: say so now, before any subsystem preserves anything,
@@ -147,17 +178,6 @@ static int luo_state_prepare(void)
 			return err;
 		}
 	}
-	luo_state_set(LIVEUPDATE_STATE_PREPARED);
-	return 0;
-}
-
-static int luo_state_cancel(void)
-{
-	if (luo_state != LIVEUPDATE_STATE_PREPARED)
-		return -EBUSY;
-
-	luo_state_cancel_all();
-	luo_state_set(LIVEUPDATE_STATE_NORMAL);
 	return 0;
 }
 
@@ -165,9 +185,6 @@ static int luo_state_finish(void)
 {
 	struct liveupdate_subsystem *s;
 	unsigned int i;
-
-	if (luo_state != LIVEUPDATE_STATE_UPDATED)
-		return -EBUSY;
 
 	list_for_each_entry(s, &luo_subsystems, list) {
 		u64 data = 0;
@@ -190,7 +207,6 @@ static int luo_state_finish(void)
 	kfree(luo_state_in);
 	luo_state_in = NULL;
 	luo_state_in_count = 0;
-	luo_state_set(LIVEUPDATE_STATE_NORMAL);
 	return 0;
 }
 
@@ -256,7 +272,7 @@ int luo_state_freeze(void)
 	int err;
 
 	guard(mutex)(&luo_state_lock);
-	if (luo_state != LIVEUPDATE_STATE_PREPARED)
+	if (luo_state_check(luo_state, LIVEUPDATE_FREEZE))
 		return 0;
 
 	err = luo_state_freeze_subsystems();
@@ -268,7 +284,7 @@ int luo_state_freeze(void)
 	/* PREPARE is refused without luo_state_out: PREPARED implies it. */
 	luo_state_serialize();
 	luo_state_out->freeze_ns = ktime_get_ns() - start;
-	luo_state_set(LIVEUPDATE_STATE_FROZEN);
+	luo_state_set(luo_state_transitions[LIVEUPDATE_FREEZE].to);
 	return 0;
 }
 
@@ -423,19 +439,30 @@ int luo_ioctl_get_state(struct luo_ucmd *ucmd)
 int luo_ioctl_set_event(struct luo_ucmd *ucmd)
 {
 	struct liveupdate_ioctl_set_event *argp = ucmd->cmd;
+	int err;
+
+	/* FREEZE is the kernel's own, on the kexec reboot path. */
+	if (argp->event == LIVEUPDATE_FREEZE)
+		return -EINVAL;
 
 	guard(mutex)(&luo_state_lock);
+	err = luo_state_check(luo_state, argp->event);
+	if (err)
+		return err;
 	switch (argp->event) {
 	case LIVEUPDATE_PREPARE:
-		return luo_state_prepare();
+		err = luo_state_prepare();
+		break;
 	case LIVEUPDATE_CANCEL:
-		return luo_state_cancel();
+		luo_state_cancel_all();
+		break;
 	case LIVEUPDATE_FINISH:
-		return luo_state_finish();
-	default:
-		/* Including LIVEUPDATE_FREEZE: only the kernel takes it. */
-		return -EINVAL;
+		err = luo_state_finish();
+		break;
 	}
+	if (!err)
+		luo_state_set(luo_state_transitions[argp->event].to);
+	return err;
 }
 
 static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -574,3 +601,7 @@ static int __init luo_state_late_init(void)
 	return err;
 }
 late_initcall(luo_state_late_init);
+
+#if IS_ENABLED(CONFIG_LIVEUPDATE_STATE_KUNIT_TEST)
+#include "luo_state_kunit.c"
+#endif

@@ -83,6 +83,25 @@ suite_last() {
 	done
 }
 
+# The KUnit suite $1's results from debugfs, as one suite binary would
+# print them: its plan and one line per test case. Fails if a case did.
+kunit_suite() {
+	awk -v suite="$1" '
+		{ sub(/^[ \t]+/, "") }
+		$0 == "# Subtest: " suite { mine = 1; next }
+		mine && /^1\.\./ && !plan { plan = 1; print; next }
+		mine && /^(not )?ok [0-9]+ / {
+			name = $0
+			sub(/^(not )?ok [0-9]+ /, "", name)
+			sub(/ .*/, "", name)
+			if (name == suite) { mine = 0; next }
+			print
+			if ($1 == "not")
+				bad = 1
+		}
+		END { exit bad || !plan }' "/sys/kernel/debug/kunit/$1/results"
+}
+
 echo "FDBOX-STAGE-BEGIN $stage"
 # CPUs online, for the host to compare with those it gave the guest.
 echo "FDBOX-CPUS $stage $(grep -c '^processor' /proc/cpuinfo)"
@@ -111,6 +130,17 @@ if [ "$tests" != none ]; then
 		*) args="$args -t $t" ;;
 		esac
 	done
+	# KUnit suites ran at boot; the first stage reports them.
+	if [ "$stage" = 1 ]; then
+		for k in /sys/kernel/debug/kunit/*/results; do
+			[ -e "$k" ] || continue
+			k=${k%/results}
+			run suite "kunit-${k##*/}" kunit_suite "${k##*/}"
+		done
+		if kconfig CONFIG_KUNIT && [ ! -e "$k" ]; then
+			problem "no KUnit results although CONFIG_KUNIT is set"
+		fi
+	fi
 	if [ "$stage" = 1 ]; then
 		for t in /fdbox/luo/*; do
 			[ -x "$t" ] || continue

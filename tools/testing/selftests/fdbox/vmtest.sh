@@ -467,6 +467,10 @@ if [ $whole_suite -eq 1 ]; then
 			[ $upstream -eq 0 ] || [ -x "$work_dir/luo/${t#upstream-}" ] ||
 				problems+=("$(basename "$expect_file") names $t, which is not in the suite")
 			;;
+		kunit-*)
+			grep -q "^FDBOX-RUN 1 suite $t\$" "$results" ||
+				problems+=("KUnit suite ${t#kunit-} did not report in stage 1")
+			;;
 		*)
 			[ -x "$work_dir/suite/$t" ] ||
 				problems+=("$(basename "$expect_file") names $t, which is not in the suite")

@@ -10,7 +10,7 @@
 BUILD := devtools/fdbox-build.sh
 VM := devtools/fdbox-vm.sh
 
-.PHONY: all kernel demo check bench lint clean distclean
+.PHONY: all kernel demo check bench lint docs clean distclean
 
 all: kernel
 
@@ -33,6 +33,10 @@ bench: kernel
 
 lint:
 	@$(BUILD) sync lint
+
+# Renders our documents and ABI entries with Sphinx; fails on our warnings.
+docs:
+	@$(BUILD) deps docs-deps fetch unpack sync docs
 
 # Build trees go, the pristine source and ccache stay.
 clean:

@@ -17,6 +17,8 @@
 #             DESTDIR and build a program against the installed library
 #             with pkg-config
 #   all       deps fetch unpack sync config kernel
+#   docs      render, with Sphinx, the documentation subtrees that hold
+#             ours and our ABI entries; fail on a warning from our files
 #
 # Environment: FDBOX_CACHE (default ~/.cache/fdbox), JOBS (default nproc),
 # DEBUG=1 selects the debug kernel variant (KASAN, lockdep...), DEBUG=race
@@ -79,6 +81,9 @@ kmake() {
 	make -C "$src" O="$1" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
 		-j"$jobs" "${@:2}"
 }
+
+# Only `make docs` needs Sphinx (Debian's, as the kernel's docs build takes).
+docs_packages="python3-sphinx python3-sphinx-rtd-theme python3-yaml"
 
 do_deps() {
 	local missing=() p
@@ -342,6 +347,46 @@ do_tools() {
 	echo "installed: $(cd "$dest" && find . -type f -o -type l | sort | tr '\n' ' ')"
 }
 
+do_docs_deps() {
+	local packages=$docs_packages
+
+	do_deps
+}
+
+# Our documents are in core-api; our ABI entries are rendered alone, as
+# get_abi.py would render them into the admin-guide, in a scratch subtree.
+do_docs() {
+	local out=$cache/build-docs abi=$cache/build-docs.abi ours rc=0
+
+	# From scratch: Sphinx does not repeat the warnings of a document it
+	# does not rebuild.
+	rm -rf "$out" "$abi" "$src/Documentation/fdbox-abi"
+	mkdir -p "$abi/testing" "$src/Documentation/fdbox-abi"
+	cp "$repo"/Documentation/ABI/testing/* "$abi/testing/"
+	python3 "$src/tools/docs/get_abi.py" --dir "$abi" rest \
+		> "$src/Documentation/fdbox-abi/index.rst"
+	kmake "$out" htmldocs SPHINXDIRS="core-api fdbox-abi" \
+		DOCS_THEME=sphinx_rtd_theme 2>&1 | tee "$out.log" || rc=1
+	# The source tree's path is $cache/src: drop it before looking for ours.
+	grep -E 'WARNING|ERROR|CRITICAL' "$out.log" | sed "s|$src/||g" \
+		> "$out.warnings" || true
+	ours=$(grep -E 'fdbox|liveupdate_state|luo_state|linux/liveupdate\.h' \
+	       "$out.warnings" || true)
+	echo "warnings outside our files (base tree, or links out of the subtree): $(grep -c -v -E 'fdbox|liveupdate_state|luo_state|linux/liveupdate\.h' "$out.warnings")"
+	if [ -n "$ours" ]; then
+		echo "warnings from our files:"
+		echo "$ours"
+		rc=1
+	fi
+	for f in core-api/kho/fdbox.html core-api/liveupdate_state.html \
+		 fdbox-abi/index.html; do
+		[ -s "$out/Documentation/output/$f" ] ||
+			{ echo "not rendered: $f"; rc=1; }
+	done
+	echo "rendered: $out/Documentation/output/{core-api,fdbox-abi}"
+	return $rc
+}
+
 for s in "$@"; do
 	case "$s" in
 	deps)	step deps do_deps ;;
@@ -353,6 +398,8 @@ for s in "$@"; do
 	nolu)	step nolu do_nolu ;;
 	lint)	step lint do_lint ;;
 	tools)	step tools do_tools ;;
+	docs-deps) step sphinx do_docs_deps ;;
+	docs)	step docs do_docs ;;
 	all)	step deps do_deps; step fetch do_fetch; step unpack do_unpack
 		step sync do_sync
 		step config do_config; step build do_kernel ;;

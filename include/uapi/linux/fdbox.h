@@ -5,7 +5,7 @@
  * The control device /dev/fdbox/fdbox creates and deletes boxes. Each box is
  * a character device /dev/fdbox/<box> on which file descriptors are put,
  * taken back, and the box sealed or unsealed. See
- * Documentation/kho/fdbox.rst.
+ * Documentation/core-api/kho/fdbox.rst.
  *
  * This ABI is compatible with the FDBox RFC of March 2025.
  */

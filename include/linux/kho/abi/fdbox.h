@@ -6,7 +6,8 @@
  * FDBox hands the boxes it carries through a live update to the next kernel
  * in one KHO subtree, named "fdbox": a page holding a &struct
  * fdbox_kho_header, which points to a flattened device tree of
- * FDBOX_KHO_COMPATIBLE, whose layout Documentation/kho/fdbox.rst describes.
+ * FDBOX_KHO_COMPATIBLE, whose layout
+ * Documentation/core-api/kho/fdbox.rst describes.
  * The tree is a preserved vmalloc area: its size grows with the entries
  * carried, but it is made of single pages, so that a host with memory in
  * small pieces can still carry many entries.

@@ -269,7 +269,7 @@ TEST_F(damaged, boxes)
 	/*
 	 * Each skipped entry and box was logged once, and nothing else was
 	 * skipped: the memory their files were preserved in stays reserved
-	 * until the next reboot (Documentation/kho/fdbox.rst, "Threat
+	 * until the next reboot (Documentation/core-api/kho/fdbox.rst, "Threat
 	 * model"), so their number must be exactly what the damage made.
 	 */
 	EXPECT_EQ(HOSTILE_SKIPPED_ENTRIES, hostile_log_count("is malformed, skipped") +

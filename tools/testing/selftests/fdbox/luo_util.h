@@ -46,16 +46,24 @@ static inline int luo_set_event(int luo, unsigned int event)
 	return ioctl(luo, LIVEUPDATE_IOCTL_SET_EVENT, &arg) ? -errno : 0;
 }
 
-static inline const char *luo_state_name(int state)
-{
-	switch (state) {
-	case LIVEUPDATE_STATE_NORMAL: return "normal";
-	case LIVEUPDATE_STATE_PREPARED: return "prepared";
-	case LIVEUPDATE_STATE_FROZEN: return "frozen";
-	case LIVEUPDATE_STATE_UPDATED: return "updated";
-	default: return "?";
-	}
-}
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+static const char *const luo_state_names[] = {
+	[LIVEUPDATE_STATE_NORMAL] = "normal",
+	[LIVEUPDATE_STATE_PREPARED] = "prepared",
+	[LIVEUPDATE_STATE_FROZEN] = "frozen",
+	[LIVEUPDATE_STATE_UPDATED] = "updated",
+};
+
+/* The name of a state, as the kernel logs it; "?" for no state. */
+#define luo_state_name(state) ({					\
+	unsigned int __s = (state);					\
+									\
+	__s < ARRAY_SIZE(luo_state_names) &&				\
+	luo_state_names[__s] ? luo_state_names[__s] : "?";		\
+})
 
 /* The knobs of the test subsystem (CONFIG_LIVEUPDATE_STATE_TEST). */
 #define LUO_TEST_DIR	"/sys/kernel/debug/luo_state_test"

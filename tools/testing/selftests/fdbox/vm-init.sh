@@ -15,10 +15,10 @@
 
 /bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev /tmp
 /bin/busybox --install -s
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
-mount -t tmpfs tmpfs /tmp
+mount -t proc none /proc
+mount -t sysfs none /sys
+mount -t devtmpfs none /dev 2>/dev/null
+mount -t tmpfs none /tmp
 
 stage=1
 stages=1
@@ -49,7 +49,7 @@ kconfig() {
 }
 
 # Test knobs live in debugfs: a kernel that has it must mount it.
-if ! mount -t debugfs debugfs /sys/kernel/debug; then
+if ! mount -t debugfs none /sys/kernel/debug; then
 	kconfig CONFIG_DEBUG_FS && problem "cannot mount debugfs"
 fi
 # Every run asks for live update (liveupdate=on): its device must be there.

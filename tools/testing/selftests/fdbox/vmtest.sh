@@ -165,7 +165,10 @@ list=$work_dir/initramfs.list
 	done
 } > "$list"
 "$gen_cpio" "$list" > "$work_dir/initramfs.cpio"
-echo "# vmtest: initramfs: $(ls "$work_dir/suite" | wc -l) suite, $(ls "$work_dir/luo" "$work_dir/luo-kexec" | grep -vc ':$\|^$') upstream and ${#extras[@]} extra programs, $(du -k "$work_dir/initramfs.cpio" | cut -f1) KiB"
+nr_suite=$(ls "$work_dir/suite" | wc -l)
+nr_upstream=$(ls "$work_dir/luo" "$work_dir/luo-kexec" | grep -vc ':$\|^$')
+echo "# vmtest: initramfs: $nr_suite suite, $nr_upstream upstream and" \
+     "${#extras[@]} extra programs, $(du -k "$work_dir/initramfs.cpio" | cut -f1) KiB"
 
 # 3. Accelerator: KVM only if the CPU can virtualize and a guest really
 # boots with it; otherwise QEMU's software emulation (TCG).
@@ -258,8 +261,15 @@ fi
 # upstream code is listed and judged by a person. Either is then taken out
 # of the console before the scan for other problems, which would see its
 # "BUG:" line; lines of other problems printed in the middle of it stay.
-kernel_problem='Kernel panic|Oops|BUG:|WARNING:|general protection|Call Trace:|UBSAN:|KASAN:|unreferenced object|possible recursive locking|possible circular locking|INFO: task .* blocked'
-ours='fdbox_|luo_state_|luo_ioctl_(get_state|set_event)|liveupdate_file_|close_fd_file|liveupdate_state|liveupdate_(un)?register_subsystem|liveupdate_get_subsystem_data|luo_file_handler_get|luo_test_|(state|sealed|count|prepare_error)_show'
+kernel_problem='Kernel panic|Oops|BUG:|WARNING:|general protection'
+kernel_problem+='|Call Trace:|UBSAN:|KASAN:|unreferenced object'
+kernel_problem+='|possible recursive locking|possible circular locking'
+kernel_problem+='|INFO: task .* blocked'
+ours='fdbox_|luo_state_|luo_ioctl_(get_state|set_event)'
+ours+='|liveupdate_file_|close_fd_file|liveupdate_state'
+ours+='|liveupdate_(un)?register_subsystem'
+ours+='|liveupdate_get_subsystem_data|luo_file_handler_get|luo_test_'
+ours+='|(state|sealed|count|prepare_error)_show'
 kcsan=$work_dir/kcsan.log
 : > "$kcsan"
 awk -v ours="^($ours)" -v problem="$kernel_problem" -v out="$kcsan" '
@@ -407,11 +417,13 @@ while IFS= read -r line; do
 			problems+=("suite $bin (stage $st) printed no TAP plan")
 		elif [ $results_seen -ne "$plan" ]; then
 			failed=$((failed + 1))
-			problems+=("suite $bin (stage $st) reported $results_seen test cases, its plan said $plan")
+			problems+=("suite $bin (stage $st) reported $results_seen test cases,"\
+" its plan said $plan")
 		elif [ $whole_suite -eq 1 ] &&
 		     [ "$(expected_plan "$bin")" != "$plan" ]; then
 			failed=$((failed + 1))
-			problems+=("suite $bin (stage $st) has $plan test cases, $(basename "$expect_file") says $(expected_plan "$bin")")
+			problems+=("suite $bin (stage $st) has $plan test cases,"\
+" $(basename "$expect_file") says $(expected_plan "$bin")")
 		fi
 		current=
 		;;
@@ -430,7 +442,8 @@ while IFS= read -r line; do
 				skipped=$((skipped + 1))
 			else
 				failed=$((failed + 1))
-				problems+=("unexpected skip in stage $stage_now: ${current#* } $name:${line#*# SKIP}")
+				problems+=("unexpected skip in stage $stage_now:"\
+" ${current#* } $name:${line#*# SKIP}")
 			fi
 		fi
 		;;
@@ -465,7 +478,8 @@ if [ $whole_suite -eq 1 ]; then
 		case "$t" in
 		upstream-*)
 			[ $upstream -eq 0 ] || [ -x "$work_dir/luo/${t#upstream-}" ] ||
-				problems+=("$(basename "$expect_file") names $t, which is not in the suite")
+				problems+=("$(basename "$expect_file") names $t,"\
+" which is not in the suite")
 			;;
 		kunit-*)
 			grep -q "^FDBOX-RUN 1 suite $t\$" "$results" ||
@@ -473,7 +487,8 @@ if [ $whole_suite -eq 1 ]; then
 			;;
 		*)
 			[ -x "$work_dir/suite/$t" ] ||
-				problems+=("$(basename "$expect_file") names $t, which is not in the suite")
+				problems+=("$(basename "$expect_file") names $t,"\
+" which is not in the suite")
 			;;
 		esac
 	done

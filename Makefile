@@ -10,7 +10,7 @@
 BUILD := devtools/fdbox-build.sh
 VM := devtools/fdbox-vm.sh
 
-.PHONY: all kernel demo check bench lint docs clean distclean
+.PHONY: all kernel demo check bench lint docs series clean distclean
 
 all: kernel
 
@@ -33,6 +33,11 @@ bench: kernel
 
 lint:
 	@$(BUILD) sync lint
+
+# The upstream patch series, in series/: each patch applied, built, checked.
+series:
+	@$(BUILD) all series-deps
+	@devtools/fdbox-series.sh
 
 # Renders our documents and ABI entries with Sphinx; fails on our warnings.
 docs:

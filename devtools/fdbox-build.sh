@@ -82,8 +82,10 @@ kmake() {
 		-j"$jobs" "${@:2}"
 }
 
-# Only `make docs` needs Sphinx (Debian's, as the kernel's docs build takes).
+# Only `make docs` needs Sphinx (Debian's, as the kernel's docs build takes);
+# only `make series` needs what checkpatch's SPDX check imports.
 docs_packages="python3-sphinx python3-sphinx-rtd-theme python3-yaml"
+series_packages="python3-ply python3-git"
 
 do_deps() {
 	local missing=() p
@@ -353,6 +355,12 @@ do_docs_deps() {
 	do_deps
 }
 
+do_series_deps() {
+	local packages=$series_packages
+
+	do_deps
+}
+
 # Our documents are in core-api; our ABI entries are rendered alone, as
 # get_abi.py would render them into the admin-guide, in a scratch subtree.
 do_docs() {
@@ -399,6 +407,7 @@ for s in "$@"; do
 	lint)	step lint do_lint ;;
 	tools)	step tools do_tools ;;
 	docs-deps) step sphinx do_docs_deps ;;
+	series-deps) step spdx do_series_deps ;;
 	docs)	step docs do_docs ;;
 	all)	step deps do_deps; step fetch do_fetch; step unpack do_unpack
 		step sync do_sync

@@ -50,6 +50,7 @@
 #include <linux/kobject.h>
 #include <linux/liveupdate.h>
 #include <linux/mutex.h>
+#include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -81,9 +82,11 @@ static const char *const luo_state_names[] = {
 };
 
 /*
- * The one place the transitions are written: an event is taken only in
- * its @from state and, once its callbacks succeeded, leads to @to. The
- * KUnit test holds this table to the state machine of the DOC block.
+ * The events' transitions: an event is taken only in its @from state and,
+ * once its callbacks succeeded, leads to @to. What no event does is not
+ * here: a failed FREEZE or kexec returns to NORMAL, and a kernel booted by
+ * a live update starts UPDATED. No state is 0, so a @from of 0 is no event.
+ * The KUnit test holds this table to the diagram of the DOC block.
  */
 static const struct luo_state_transition {
 	enum liveupdate_state from;
@@ -105,8 +108,11 @@ static const struct luo_state_transition {
  */
 static int luo_state_check(enum liveupdate_state state, u32 event)
 {
-	if (event >= ARRAY_SIZE(luo_state_transitions) ||
-	    !luo_state_transitions[event].from)
+	if (event >= ARRAY_SIZE(luo_state_transitions))
+		return -EINVAL;
+	/* @event comes from userspace: no speculative load beyond the table. */
+	event = array_index_nospec(event, ARRAY_SIZE(luo_state_transitions));
+	if (!luo_state_transitions[event].from)
 		return -EINVAL;
 	if (state != luo_state_transitions[event].from)
 		return -EBUSY;
@@ -163,7 +169,7 @@ static int luo_state_prepare(void)
 	if (!luo_state_out) {
 		pr_warn("no outgoing state (%pe at boot), refusing PREPARE\n",
 			ERR_PTR(luo_state_out_err));
-		return luo_state_out_err;
+		return luo_state_out_err ?: -ENODEV;
 	}
 
 	list_for_each_entry(s, &luo_subsystems, list) {
@@ -439,17 +445,19 @@ int luo_ioctl_get_state(struct luo_ucmd *ucmd)
 int luo_ioctl_set_event(struct luo_ucmd *ucmd)
 {
 	struct liveupdate_ioctl_set_event *argp = ucmd->cmd;
+	u32 event = argp->event;
 	int err;
 
 	/* FREEZE is the kernel's own, on the kexec reboot path. */
-	if (argp->event == LIVEUPDATE_FREEZE)
+	if (event == LIVEUPDATE_FREEZE)
 		return -EINVAL;
 
 	guard(mutex)(&luo_state_lock);
-	err = luo_state_check(luo_state, argp->event);
+	err = luo_state_check(luo_state, event);
 	if (err)
 		return err;
-	switch (argp->event) {
+	event = array_index_nospec(event, ARRAY_SIZE(luo_state_transitions));
+	switch (event) {
 	case LIVEUPDATE_PREPARE:
 		err = luo_state_prepare();
 		break;
@@ -459,9 +467,13 @@ int luo_ioctl_set_event(struct luo_ucmd *ucmd)
 	case LIVEUPDATE_FINISH:
 		err = luo_state_finish();
 		break;
+	default:
+		/* An event in the table must run its callbacks here. */
+		WARN_ON_ONCE(1);
+		return -EINVAL;
 	}
 	if (!err)
-		luo_state_set(luo_state_transitions[argp->event].to);
+		luo_state_set(luo_state_transitions[event].to);
 	return err;
 }
 

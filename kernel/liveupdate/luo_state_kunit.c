@@ -11,10 +11,9 @@
 
 #include <kunit/test.h>
 
-static const enum liveupdate_state luo_state_all[] = {
-	LIVEUPDATE_STATE_NORMAL, LIVEUPDATE_STATE_PREPARED,
-	LIVEUPDATE_STATE_FROZEN, LIVEUPDATE_STATE_UPDATED,
-};
+/* Every state there is: each has a name, the first is 1. */
+#define LUO_STATE_FIRST		LIVEUPDATE_STATE_NORMAL
+#define LUO_STATE_END		ARRAY_SIZE(luo_state_names)
 
 /* The diagram: the one state each event is taken in, and where it leads. */
 static const struct {
@@ -35,13 +34,12 @@ static const struct {
 /* Each event in each state: taken in its own state only, -EBUSY elsewhere. */
 static void luo_state_test_events(struct kunit *test)
 {
-	unsigned int i, j;
+	unsigned int i, state;
 
 	for (i = 0; i < ARRAY_SIZE(luo_state_diagram); i++) {
 		u32 event = luo_state_diagram[i].event;
 
-		for (j = 0; j < ARRAY_SIZE(luo_state_all); j++) {
-			enum liveupdate_state state = luo_state_all[j];
+		for (state = LUO_STATE_FIRST; state < LUO_STATE_END; state++) {
 			int want = state == luo_state_diagram[i].from ?
 				   0 : -EBUSY;
 
@@ -58,13 +56,11 @@ static void luo_state_test_events(struct kunit *test)
 static void luo_state_test_unknown_events(struct kunit *test)
 {
 	static const u32 bad[] = { 0, LIVEUPDATE_CANCEL + 1, 255, U32_MAX };
-	unsigned int i, j;
+	unsigned int i, state;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		for (j = 0; j < ARRAY_SIZE(luo_state_all); j++)
-			KUNIT_EXPECT_EQ_MSG(test,
-					    luo_state_check(luo_state_all[j],
-							    bad[i]),
+		for (state = LUO_STATE_FIRST; state < LUO_STATE_END; state++)
+			KUNIT_EXPECT_EQ_MSG(test, luo_state_check(state, bad[i]),
 					    -EINVAL, "event %u", bad[i]);
 }
 
@@ -74,14 +70,13 @@ static void luo_state_test_unknown_events(struct kunit *test)
  */
 static void luo_state_test_way_back(struct kunit *test)
 {
-	unsigned int i, j, steps;
+	unsigned int start, state, j, steps;
 
-	for (i = 0; i < ARRAY_SIZE(luo_state_all); i++) {
-		enum liveupdate_state state = luo_state_all[i];
-
+	for (start = LUO_STATE_FIRST; start < LUO_STATE_END; start++) {
+		state = start;
 		KUNIT_EXPECT_NOT_NULL(test, luo_state_names[state]);
 		for (steps = 0; state != LIVEUPDATE_STATE_NORMAL &&
-		     steps < ARRAY_SIZE(luo_state_all); steps++) {
+		     steps < ARRAY_SIZE(luo_state_names); steps++) {
 			enum liveupdate_state next = state;
 
 			if (state == LIVEUPDATE_STATE_FROZEN)
@@ -92,8 +87,7 @@ static void luo_state_test_way_back(struct kunit *test)
 			state = next;
 		}
 		KUNIT_EXPECT_EQ_MSG(test, state, LIVEUPDATE_STATE_NORMAL,
-				    "stuck from %s",
-				    luo_state_names[luo_state_all[i]]);
+				    "stuck from %s", luo_state_names[start]);
 	}
 }
 

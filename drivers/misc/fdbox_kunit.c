@@ -1,18 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of FDBox's pure logic, included by fdbox_luo.c
- * (CONFIG_FDBOX_KUNIT_TEST) so that they reach its static parser helpers:
- * the names userspace and the previous kernel give, the checks of the
- * incoming header and tree, and the typed reads of tree properties.
- *
- * The parser runs once, at boot; its helpers are __init, and so are the
- * tests that call them (an init section suite, run at boot only).
+ * KUnit test of FDBox's name checks, included by fdbox.c
+ * (CONFIG_FDBOX_KUNIT_TEST): the names userspace gives, and those the
+ * previous kernel hands over, pass the same checks.
  */
 
 #include <kunit/test.h>
 
 /* A name of @len bytes of @c, NUL-terminated, in a FDBOX_NAME_LEN buffer. */
-static const u8 *fdbox_test_name(struct kunit *test, size_t len, char c)
+static u8 *fdbox_test_name(struct kunit *test, size_t len, char c)
 {
 	u8 *name = kunit_kzalloc(test, FDBOX_NAME_LEN, GFP_KERNEL);
 
@@ -23,7 +19,7 @@ static const u8 *fdbox_test_name(struct kunit *test, size_t len, char c)
 
 static void fdbox_test_names(struct kunit *test)
 {
-	u8 *full = (u8 *)fdbox_test_name(test, FDBOX_NAME_LEN, 'a');
+	u8 *full = fdbox_test_name(test, FDBOX_NAME_LEN, 'a');
 
 	KUNIT_EXPECT_EQ(test, fdbox_check_name((const u8 *)"vm-1.ram"), 0);
 	KUNIT_EXPECT_EQ(test, fdbox_check_name((const u8 *)"."), 0);
@@ -66,170 +62,4 @@ static struct kunit_suite fdbox_names_test_suite = {
 	.test_cases = fdbox_names_test_cases,
 };
 
-/*
- * A one-page tree such as the previous kernel writes, with the properties
- * the typed reads are tested on in its node "t", and @hdr describing it.
- */
-static void *__init fdbox_test_tree(struct kunit *test,
-				    struct fdbox_kho_header *hdr,
-				    const char *compatible)
-{
-	static const char inner[] = "a\0b";
-	char longest[FDBOX_TYPE_LEN];
-	void *fdt;
-
-	fdt = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, fdt);
-	memset(longest, 'x', sizeof(longest) - 1);
-	longest[sizeof(longest) - 1] = '\0';
-	KUNIT_ASSERT_EQ(test, fdt_create(fdt, PAGE_SIZE), 0);
-	KUNIT_ASSERT_EQ(test, fdt_finish_reservemap(fdt), 0);
-	KUNIT_ASSERT_EQ(test, fdt_begin_node(fdt, ""), 0);
-	KUNIT_ASSERT_EQ(test, fdt_property_string(fdt, "compatible",
-						  compatible), 0);
-	KUNIT_ASSERT_EQ(test, fdt_begin_node(fdt, "t"), 0);
-	KUNIT_ASSERT_EQ(test, fdt_property_string(fdt, "ok", "abc"), 0);
-	KUNIT_ASSERT_EQ(test, fdt_property(fdt, "no-nul", "abc", 3), 0);
-	KUNIT_ASSERT_EQ(test, fdt_property(fdt, "empty", "", 1), 0);
-	KUNIT_ASSERT_EQ(test, fdt_property(fdt, "inner-nul", inner,
-					   sizeof(inner)), 0);
-	KUNIT_ASSERT_EQ(test, fdt_property_string(fdt, "longest", longest),
-			0);
-	KUNIT_ASSERT_EQ(test, fdt_property_u32(fdt, "u32", 7), 0);
-	KUNIT_ASSERT_EQ(test, fdt_property_u64(fdt, "u64", 1ULL << 40), 0);
-	KUNIT_ASSERT_EQ(test, fdt_end_node(fdt), 0);
-	KUNIT_ASSERT_EQ(test, fdt_end_node(fdt), 0);
-	KUNIT_ASSERT_EQ(test, fdt_finish(fdt), 0);
-
-	memset(hdr, 0, sizeof(*hdr));
-	hdr->magic = FDBOX_KHO_MAGIC;
-	hdr->version = FDBOX_KHO_VERSION;
-	hdr->size = fdt_totalsize(fdt);
-	hdr->crc = fdbox_kho_crc(fdt, hdr->size);
-	hdr->tree.total_pages = 1;
-	hdr->hdr_crc = fdbox_kho_hdr_crc(hdr);
-	return fdt;
-}
-
-/* String properties: NUL-terminated once, at their end, and not too long. */
-static void __init fdbox_test_fdt_string(struct kunit *test)
-{
-	struct fdbox_kho_header hdr;
-	void *fdt = fdbox_test_tree(test, &hdr, FDBOX_KHO_COMPATIBLE);
-	int node = fdt_path_offset(fdt, "/t");
-
-	KUNIT_ASSERT_GE(test, node, 0);
-	KUNIT_EXPECT_STREQ(test, fdbox_fdt_string(fdt, node, "ok", 4), "abc");
-	KUNIT_EXPECT_NULL(test, fdbox_fdt_string(fdt, node, "ok", 3));
-	KUNIT_EXPECT_NULL(test, fdbox_fdt_string(fdt, node, "no-nul", 64));
-	KUNIT_EXPECT_NULL(test, fdbox_fdt_string(fdt, node, "empty", 64));
-	KUNIT_EXPECT_NULL(test, fdbox_fdt_string(fdt, node, "inner-nul", 64));
-	KUNIT_EXPECT_NULL(test, fdbox_fdt_string(fdt, node, "missing", 64));
-	KUNIT_EXPECT_NOT_NULL(test, fdbox_fdt_string(fdt, node, "longest",
-						     FDBOX_TYPE_LEN));
-	KUNIT_EXPECT_NULL(test, fdbox_fdt_string(fdt, node, "longest",
-						 FDBOX_TYPE_LEN - 1));
-}
-
-/* Numbers: of their exact size, below their limit; absent is not bad. */
-static void __init fdbox_test_fdt_numbers(struct kunit *test)
-{
-	struct fdbox_kho_header hdr;
-	void *fdt = fdbox_test_tree(test, &hdr, FDBOX_KHO_COMPATIBLE);
-	int node = fdt_path_offset(fdt, "/t");
-	u32 v32 = 99;
-	u64 v64 = 99;
-
-	KUNIT_ASSERT_GE(test, node, 0);
-	KUNIT_EXPECT_EQ(test, fdbox_fdt_u32(fdt, node, "u32", 8, &v32), 0);
-	KUNIT_EXPECT_EQ(test, v32, 7);
-	v32 = 99;
-	KUNIT_EXPECT_EQ(test, fdbox_fdt_u32(fdt, node, "u32", 7, &v32),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, fdbox_fdt_u32(fdt, node, "u64", BIT_ULL(32),
-					    &v32), -EINVAL);
-	KUNIT_EXPECT_EQ(test, fdbox_fdt_u32(fdt, node, "missing", 8, &v32),
-			-ENOENT);
-	KUNIT_EXPECT_EQ(test, v32, 99);
-
-	KUNIT_EXPECT_EQ(test, fdbox_fdt_u64(fdt, node, "u64", &v64), 0);
-	KUNIT_EXPECT_EQ(test, v64, 1ULL << 40);
-	v64 = 99;
-	KUNIT_EXPECT_EQ(test, fdbox_fdt_u64(fdt, node, "u32", &v64), -EINVAL);
-	KUNIT_EXPECT_EQ(test, fdbox_fdt_u64(fdt, node, "missing", &v64),
-			-ENOENT);
-	KUNIT_EXPECT_EQ(test, v64, 99);
-}
-
-/* The header is checked before anything it points to is used. */
-static void __init fdbox_test_header(struct kunit *test)
-{
-	struct fdbox_kho_header hdr, bad;
-
-	fdbox_test_tree(test, &hdr, FDBOX_KHO_COMPATIBLE);
-	KUNIT_EXPECT_NULL(test, fdbox_check_header(&hdr, sizeof(hdr)));
-	KUNIT_EXPECT_NOT_NULL(test, fdbox_check_header(&hdr,
-						       sizeof(hdr) - 1));
-	bad = hdr;
-	bad.magic++;
-	KUNIT_EXPECT_NOT_NULL(test, fdbox_check_header(&bad, sizeof(bad)));
-	/* A newer version is refused even with its checksum right. */
-	bad = hdr;
-	bad.version++;
-	bad.hdr_crc = fdbox_kho_hdr_crc(&bad);
-	KUNIT_EXPECT_STREQ(test, fdbox_check_header(&bad, sizeof(bad)),
-			   "unknown version");
-	bad = hdr;
-	bad.tree.total_pages++;
-	KUNIT_EXPECT_STREQ(test, fdbox_check_header(&bad, sizeof(bad)),
-			   "header checksum mismatch");
-}
-
-/* The tree: within its pages, checksummed, whole, and FDBox's. */
-static void __init fdbox_test_tree_checks(struct kunit *test)
-{
-	struct fdbox_kho_header hdr, bad;
-	void *fdt = fdbox_test_tree(test, &hdr, FDBOX_KHO_COMPATIBLE);
-	void *other;
-
-	KUNIT_EXPECT_NULL(test, fdbox_check_tree(&hdr, fdt));
-
-	bad = hdr;
-	bad.size = PAGE_SIZE + 1;
-	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&bad, fdt),
-			   "size beyond the tree");
-	bad = hdr;
-	bad.crc ^= 1;
-	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&bad, fdt),
-			   "checksum mismatch");
-	/* Cut short, with a checksum of what is left, as a forger would. */
-	bad = hdr;
-	bad.size = hdr.size - FDT_TAGSIZE;
-	bad.crc = fdbox_kho_crc(fdt, bad.size);
-	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&bad, fdt),
-			   "tree truncated");
-	bad.size = FDT_V17_SIZE - 1;
-	bad.crc = fdbox_kho_crc(fdt, bad.size);
-	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&bad, fdt),
-			   "not a valid tree");
-
-	other = fdbox_test_tree(test, &hdr, "fdbox-v0");
-	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&hdr, other),
-			   "tree not " FDBOX_KHO_COMPATIBLE);
-}
-
-static struct kunit_case __refdata fdbox_incoming_test_cases[] = {
-	KUNIT_CASE(fdbox_test_fdt_string),
-	KUNIT_CASE(fdbox_test_fdt_numbers),
-	KUNIT_CASE(fdbox_test_header),
-	KUNIT_CASE(fdbox_test_tree_checks),
-	{}
-};
-
-static struct kunit_suite __refdata fdbox_incoming_test_suite = {
-	.name = "fdbox_incoming",
-	.test_cases = fdbox_incoming_test_cases,
-};
-
 kunit_test_suite(fdbox_names_test_suite);
-kunit_test_init_section_suite(fdbox_incoming_test_suite);

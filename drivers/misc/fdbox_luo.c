@@ -1060,5 +1060,5 @@ void __init fdbox_luo_init(void)
 }
 
 #if IS_ENABLED(CONFIG_FDBOX_KUNIT_TEST)
-#include "fdbox_kunit.c"
+#include "fdbox_luo_kunit.c"
 #endif

@@ -59,8 +59,8 @@
  * What this live update's PREPARE latched, under fdbox_lock: the
  * freeze_late knob, and whether the damages rewrote the tree.
  */
-static bool late;
-static bool relaid;
+static bool test_late;
+static bool test_relaid;
 
 #define DAMAGE_MAX		16
 #define DAMAGE_CMD_LEN		24
@@ -228,7 +228,7 @@ void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 
 		if (!damage_cmds[damage_find_cmd(d->cmd)].tree)
 			continue;
-		relaid = true;
+		test_relaid = true;
 		err = damage_apply_tree(fdt, d);
 		pr_info("test damage %s %s %s: %d\n", d->cmd, d->box, d->arg,
 			err);
@@ -253,7 +253,8 @@ void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
  */
 bool fdbox_luo_test_relaid(void)
 {
-	return relaid;
+	lockdep_assert_held(&fdbox_lock);
+	return test_relaid;
 }
 
 /* Flip bit @bit of the header followed by the tree. */
@@ -415,8 +416,9 @@ void fdbox_luo_test_finish_delay(void)
  */
 void fdbox_luo_test_prepare(void)
 {
-	late = READ_ONCE(freeze_late);
-	relaid = false;
+	lockdep_assert_held(&fdbox_lock);
+	test_late = READ_ONCE(freeze_late);
+	test_relaid = false;
 }
 
 /**
@@ -427,7 +429,8 @@ void fdbox_luo_test_prepare(void)
  */
 bool fdbox_luo_test_late(void)
 {
-	return late;
+	lockdep_assert_held(&fdbox_lock);
+	return test_late;
 }
 
 static int __init fdbox_luo_test_init(void)

@@ -610,6 +610,7 @@ TEST(finish_releases_unclaimed)
 	 * allocated meanwhile, the racing UNSEALs included. A leak shows none.
 	 */
 	ASSERT_GE(before, 0);
+	ASSERT_GE(after, 0);
 	ksft_print_msg("FINISH: free %ld -> %ld kB, %ld kB released, %ld kB expected\n",
 		       before, after, after - before, bytes / 1024);
 	EXPECT_GE(after - before, bytes / 1024 - 8192)

@@ -83,23 +83,32 @@ suite_last() {
 	done
 }
 
-# The KUnit suite $1's results from debugfs, as one suite binary would
-# print them: its plan and one line per test case. Fails if a case did.
+# The KUnit suite $1's results from debugfs (lib/kunit/debugfs.c), as one
+# suite binary would print them: its plan and one line per test case, the
+# lines indented as the plan is (deeper ones are the parameters of a
+# case). Fails if a case failed, or the suite's own verdict (unindented)
+# is not a plain "ok": a suite whose init failed has no case lines.
 kunit_suite() {
 	awk -v suite="$1" '
-		{ sub(/^[ \t]+/, "") }
-		$0 == "# Subtest: " suite { mine = 1; next }
-		mine && /^1\.\./ && !plan { plan = 1; print; next }
-		mine && /^(not )?ok [0-9]+ / {
-			name = $0
-			sub(/^(not )?ok [0-9]+ /, "", name)
-			sub(/ .*/, "", name)
-			if (name == suite) { mine = 0; next }
-			print
-			if ($1 == "not")
-				bad = 1
+		{
+			match($0, /^[ \t]*/)
+			indent = RLENGTH
+			line = substr($0, indent + 1)
 		}
-		END { exit bad || !plan }' "/sys/kernel/debug/kunit/$1/results"
+		line == "# Subtest: " suite { mine = 1; depth = indent; next }
+		mine && indent == depth && line ~ /^1\.\./ { plan = 1; print line; next }
+		mine && indent == depth && line ~ /^(not )?ok [0-9]+ / {
+			print line
+			if (line ~ /^not /)
+				bad = 1
+			next
+		}
+		mine && indent < depth && line ~ /^(not )?ok [0-9]+ / {
+			if (line !~ /^ok / || line ~ /# SKIP/)
+				bad = 1
+			verdict = 1
+		}
+		END { exit bad || !plan || !verdict }' "/sys/kernel/debug/kunit/$1/results"
 }
 
 echo "FDBOX-STAGE-BEGIN $stage"
@@ -132,12 +141,14 @@ if [ "$tests" != none ]; then
 	done
 	# KUnit suites ran at boot; the first stage reports them.
 	if [ "$stage" = 1 ]; then
+		found=0
 		for k in /sys/kernel/debug/kunit/*/results; do
 			[ -e "$k" ] || continue
+			found=1
 			k=${k%/results}
 			run suite "kunit-${k##*/}" kunit_suite "${k##*/}"
 		done
-		if kconfig CONFIG_KUNIT && [ ! -e "$k" ]; then
+		if kconfig CONFIG_KUNIT && [ $found = 0 ]; then
 			problem "no KUnit results although CONFIG_KUNIT is set"
 		fi
 	fi

@@ -166,7 +166,7 @@ list=$work_dir/initramfs.list
 } > "$list"
 "$gen_cpio" "$list" > "$work_dir/initramfs.cpio"
 nr_suite=$(ls "$work_dir/suite" | wc -l)
-nr_upstream=$(ls "$work_dir/luo" "$work_dir/luo-kexec" | grep -vc ':$\|^$')
+nr_upstream=$(ls "$work_dir/luo" "$work_dir/luo-kexec" | grep -vc ':$\|^$' || true)
 echo "# vmtest: initramfs: $nr_suite suite, $nr_upstream upstream and" \
      "${#extras[@]} extra programs, $(du -k "$work_dir/initramfs.cpio" | cut -f1) KiB"
 

@@ -188,7 +188,7 @@ do_kernel() {
 # FDBox must build as plain fd parking, without KHO and LUO.
 do_nolu() {
 	local dir=$cache/build-nolu frag=$cache/config-nolu
-	grep -v -E 'KEXEC_HANDOVER|LIVEUPDATE|FDBOX_LUO|FDBOX_KUNIT' "$fragment" > "$frag"
+	grep -v -E 'KEXEC_HANDOVER|LIVEUPDATE|FDBOX_LUO' "$fragment" > "$frag"
 	printf '# CONFIG_KEXEC_HANDOVER is not set\n# CONFIG_LIVEUPDATE is not set\n# CONFIG_FDBOX_LUO is not set\n' >> "$frag"
 	configure "$dir" "$frag"
 	rm -f "$dir"/drivers/misc/fdbox*.o
@@ -301,7 +301,7 @@ do_lint() {
 	# A *_kunit.c file is built inside the file it tests (it includes it at
 	# its end): it is checked with the files of its directory.
 	for f in $(our_files | grep '\.c$' | grep -v -e '^tools/' -e '_kunit\.c$'); do
-		kunit=$(our_files | grep "^$(dirname "$f")/[^/]*_kunit\.c\$" |
+		kunit=$(our_files | { grep "^$(dirname "$f")/[^/]*_kunit\.c\$" || true; } |
 			sed "s|^|$repo/|")
 		# shellcheck disable=SC2086
 		key="w1 $f $(lint_key "$repo/$f" $kunit $headers \
@@ -392,6 +392,8 @@ do_docs() {
 			{ echo "not rendered: $f"; rc=1; }
 	done
 	echo "rendered: $out/Documentation/output/{core-api,fdbox-abi}"
+	# The scratch subtree is not part of the overlaid tree.
+	rm -rf "$src/Documentation/fdbox-abi"
 	return $rc
 }
 

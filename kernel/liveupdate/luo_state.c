@@ -104,14 +104,13 @@ static const struct luo_state_transition {
 
 /*
  * Whether @event may be taken in @state: 0, -EINVAL for no such event,
- * -EBUSY in another state than the event's own.
+ * -EBUSY in another state than the event's own. An event from userspace
+ * is clamped to the table before it comes here.
  */
 static int luo_state_check(enum liveupdate_state state, u32 event)
 {
 	if (event >= ARRAY_SIZE(luo_state_transitions))
 		return -EINVAL;
-	/* @event comes from userspace: no speculative load beyond the table. */
-	event = array_index_nospec(event, ARRAY_SIZE(luo_state_transitions));
 	if (!luo_state_transitions[event].from)
 		return -EINVAL;
 	if (state != luo_state_transitions[event].from)
@@ -167,9 +166,10 @@ static int luo_state_prepare(void)
 	 * rather than refuse the kexec later.
 	 */
 	if (!luo_state_out) {
+		err = luo_state_out_err ?: -ENODEV;
 		pr_warn("no outgoing state (%pe at boot), refusing PREPARE\n",
-			ERR_PTR(luo_state_out_err));
-		return luo_state_out_err ?: -ENODEV;
+			ERR_PTR(err));
+		return err;
 	}
 
 	list_for_each_entry(s, &luo_subsystems, list) {
@@ -449,14 +449,16 @@ int luo_ioctl_set_event(struct luo_ucmd *ucmd)
 	int err;
 
 	/* FREEZE is the kernel's own, on the kexec reboot path. */
-	if (event == LIVEUPDATE_FREEZE)
+	if (event >= ARRAY_SIZE(luo_state_transitions) ||
+	    event == LIVEUPDATE_FREEZE)
 		return -EINVAL;
+	/* No speculative load beyond the table, here or in the check. */
+	event = array_index_nospec(event, ARRAY_SIZE(luo_state_transitions));
 
 	guard(mutex)(&luo_state_lock);
 	err = luo_state_check(luo_state, event);
 	if (err)
 		return err;
-	event = array_index_nospec(event, ARRAY_SIZE(luo_state_transitions));
 	switch (event) {
 	case LIVEUPDATE_PREPARE:
 		err = luo_state_prepare();

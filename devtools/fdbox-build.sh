@@ -192,7 +192,8 @@ do_nolu() {
 	printf '# CONFIG_KEXEC_HANDOVER is not set\n# CONFIG_LIVEUPDATE is not set\n# CONFIG_FDBOX_LUO is not set\n' >> "$frag"
 	configure "$dir" "$frag"
 	rm -f "$dir"/drivers/misc/fdbox*.o
-	kmake "$dir" W=1 drivers/misc/fdbox.o drivers/misc/fdbox_test.o 2>&1 |
+	kmake "$dir" W=1 drivers/misc/fdbox.o drivers/misc/fdbox_test.o \
+		drivers/misc/fdbox_kunit.o 2>&1 |
 		tee "$dir/w1.log"
 	! grep -E 'warning:|error:' "$dir/w1.log"
 }
@@ -298,9 +299,14 @@ do_lint() {
 	# that the main build is not relinked.
 	headers=$(our_files | grep '\.h$' | grep -v '^tools/' | sed "s|^|$repo/|")
 	configured=
-	# A *_kunit.c file is built inside the file it tests (it includes it at
-	# its end): it is checked with the files of its directory.
-	for f in $(our_files | grep '\.c$' | grep -v -e '^tools/' -e '_kunit\.c$'); do
+	# A *_kunit.c file that a file of its directory includes (to reach its
+	# static functions) is checked with the files of that directory.
+	for f in $(our_files | grep '\.c$' | grep -v '^tools/'); do
+		case "$f" in
+		*_kunit.c)
+			grep -q "^#include \"${f##*/}\"" "$repo/$(dirname "$f")"/*.c &&
+				continue ;;
+		esac
 		kunit=$(our_files | { grep "^$(dirname "$f")/[^/]*_kunit\.c\$" || true; } |
 			sed "s|^|$repo/|")
 		# shellcheck disable=SC2086
@@ -367,7 +373,8 @@ do_docs() {
 	local out=$cache/build-docs abi=$cache/build-docs.abi ours rc=0
 
 	# From scratch: Sphinx does not repeat the warnings of a document it
-	# does not rebuild.
+	# does not rebuild. The scratch subtree goes, whatever happens.
+	trap 'rm -rf "$src/Documentation/fdbox-abi"' EXIT
 	rm -rf "$out" "$abi" "$src/Documentation/fdbox-abi"
 	mkdir -p "$abi/testing" "$src/Documentation/fdbox-abi"
 	cp "$repo"/Documentation/ABI/testing/* "$abi/testing/"
@@ -392,8 +399,6 @@ do_docs() {
 			{ echo "not rendered: $f"; rc=1; }
 	done
 	echo "rendered: $out/Documentation/output/{core-api,fdbox-abi}"
-	# The scratch subtree is not part of the overlaid tree.
-	rm -rf "$src/Documentation/fdbox-abi"
 	return $rc
 }
 

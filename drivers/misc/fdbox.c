@@ -1458,7 +1458,3 @@ err_inodes:
 	return err;
 }
 device_initcall(fdbox_init);
-
-#if IS_ENABLED(CONFIG_FDBOX_KUNIT_TEST)
-#include "fdbox_kunit.c"
-#endif

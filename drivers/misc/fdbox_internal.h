@@ -11,7 +11,6 @@
 #include <linux/list.h>
 #include <linux/fdbox.h>
 #include <linux/kdev_t.h>
-#include <linux/kho/abi/fdbox.h>
 #include <linux/liveupdate.h>
 #include <linux/mmzone.h>
 #include <linux/mutex.h>

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit test of FDBox's name checks, included by fdbox.c
- * (CONFIG_FDBOX_KUNIT_TEST): the names userspace gives, and those the
- * previous kernel hands over, pass the same checks.
+ * KUnit test of FDBox's name checks (CONFIG_FDBOX_KUNIT_TEST): the names
+ * userspace gives, and those the previous kernel hands over, pass the
+ * same checks.
  */
 
 #include <kunit/test.h>
+
+#include "fdbox_internal.h"
 
 /* A name of @len bytes of @c, NUL-terminated, in a FDBOX_NAME_LEN buffer. */
 static u8 *fdbox_test_name(struct kunit *test, size_t len, char c)

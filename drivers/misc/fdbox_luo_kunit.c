@@ -14,6 +14,8 @@
 /*
  * A one-page tree such as the previous kernel writes, with the properties
  * the typed reads are tested on in its node "t", and @hdr describing it.
+ * Two pages are allocated: a size check that failed would let the
+ * checksum read past the first, which must not be a KASAN report.
  */
 static void *__init fdbox_test_tree(struct kunit *test,
 				    struct fdbox_kho_header *hdr,
@@ -23,7 +25,7 @@ static void *__init fdbox_test_tree(struct kunit *test,
 	char longest[FDBOX_TYPE_LEN];
 	void *fdt;
 
-	fdt = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	fdt = kunit_kzalloc(test, 2 * PAGE_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fdt);
 	memset(longest, 'x', sizeof(longest) - 1);
 	longest[sizeof(longest) - 1] = '\0';

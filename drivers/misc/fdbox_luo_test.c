@@ -219,6 +219,7 @@ void fdbox_luo_test_damage_tree(void *fdt, size_t bufsize)
 	unsigned int i;
 	int err;
 
+	lockdep_assert_held(&fdbox_lock);
 	guard(mutex)(&damage_lock);
 	if (!nr_damages)
 		return;

@@ -104,8 +104,10 @@ kunit_suite() {
 			next
 		}
 		mine && indent < depth && line ~ /^(not )?ok [0-9]+ / {
-			if (line !~ /^ok / || line ~ /# SKIP/)
+			if (line !~ /^ok / || line ~ /# SKIP/) {
 				bad = 1
+				print "# suite: " line
+			}
 			verdict = 1
 		}
 		END { exit bad || !plan || !verdict }' "/sys/kernel/debug/kunit/$1/results"

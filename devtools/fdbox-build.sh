@@ -328,6 +328,26 @@ do_lint() {
 			echo "$key" >> "$next"
 		fi
 	done
+	# The selftests as kselftest builds them, from their Makefile (vmtest.sh
+	# builds its own, static): with warnings as errors.
+	# shellcheck disable=SC2046
+	key="kselftest $(lint_key $(ls "$repo"/tools/testing/selftests/fdbox/* \
+		"$repo"/tools/fdbox/libfdbox.[ch] "$repo"/include/uapi/linux/*.h))"
+	if ! lint_skip "$key"; then
+		rm -rf "$cache/kselftest"
+		mkdir -p "$cache/kselftest"
+		if out=$(make -s -C "$src/tools/testing/selftests/fdbox" \
+			 KHDR_INCLUDES="-isystem $obj/usr/include" \
+			 USERCFLAGS=-Werror OUTPUT="$cache/kselftest" 2>&1) &&
+		   [ -z "$out" ]; then
+			echo "$key" >> "$next"
+		else
+			echo "kselftest build of tools/testing/selftests/fdbox:"
+			echo "$out"
+			fail=1
+		fi
+	fi
+
 	mv "$next" "$passed"
 	echo "lint done: $skipped checks unchanged since they passed, not run again"
 	return $fail

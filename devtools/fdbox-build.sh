@@ -338,8 +338,7 @@ do_lint() {
 		mkdir -p "$cache/kselftest"
 		if out=$(make -s -C "$src/tools/testing/selftests/fdbox" \
 			 KHDR_INCLUDES="-isystem $obj/usr/include" \
-			 USERCFLAGS=-Werror OUTPUT="$cache/kselftest" 2>&1) &&
-		   [ -z "$out" ]; then
+			 USERCFLAGS=-Werror OUTPUT="$cache/kselftest" 2>&1); then
 			echo "$key" >> "$next"
 		else
 			echo "kselftest build of tools/testing/selftests/fdbox:"

@@ -299,6 +299,7 @@ do_lint() {
 	# that the main build is not relinked.
 	headers=$(our_files | grep '\.h$' | grep -v '^tools/' | sed "s|^|$repo/|")
 	configured=
+	kunits=$(our_files | { grep '_kunit\.c$' || true; })
 	# A *_kunit.c file that a file of its directory includes (to reach its
 	# static functions) is checked with the files of that directory.
 	for f in $(our_files | grep '\.c$' | grep -v '^tools/'); do
@@ -307,8 +308,8 @@ do_lint() {
 			grep -q "^#include \"${f##*/}\"" "$repo/$(dirname "$f")"/*.c &&
 				continue ;;
 		esac
-		kunit=$(our_files | { grep "^$(dirname "$f")/[^/]*_kunit\.c\$" || true; } |
-			sed "s|^|$repo/|")
+		kunit=$({ grep "^$(dirname "$f")/[^/]*_kunit\.c\$" || true; } \
+			<<< "$kunits" | sed "s|^|$repo/|")
 		# shellcheck disable=SC2086
 		key="w1 $f $(lint_key "$repo/$f" $kunit $headers \
 			      "$repo"/patches/*.patch "$fragment")"
@@ -374,14 +375,9 @@ do_tools() {
 	echo "installed: $(cd "$dest" && find . -type f -o -type l | sort | tr '\n' ' ')"
 }
 
-do_docs_deps() {
-	local packages=$docs_packages
-
-	do_deps
-}
-
-do_series_deps() {
-	local packages=$series_packages
+# do_deps for the packages $1 names, instead of those of the build.
+do_deps_of() {
+	local packages=$1
 
 	do_deps
 }
@@ -390,6 +386,7 @@ do_series_deps() {
 # get_abi.py would render them into the admin-guide, in a scratch subtree.
 do_docs() {
 	local out=$cache/build-docs abi=$cache/build-docs.abi ours rc=0
+	local ours_re='fdbox|liveupdate_state|luo_state|linux/liveupdate\.h'
 
 	# From scratch: Sphinx does not repeat the warnings of a document it
 	# does not rebuild. The scratch subtree goes, whatever happens.
@@ -404,9 +401,9 @@ do_docs() {
 	# The source tree's path is $cache/src: drop it before looking for ours.
 	grep -E 'WARNING|ERROR|CRITICAL' "$out.log" | sed "s|$src/||g" \
 		> "$out.warnings" || true
-	ours=$(grep -E 'fdbox|liveupdate_state|luo_state|linux/liveupdate\.h' \
-	       "$out.warnings" || true)
-	echo "warnings outside our files (base tree, or links out of the subtree): $(grep -c -v -E 'fdbox|liveupdate_state|luo_state|linux/liveupdate\.h' "$out.warnings")"
+	ours=$(grep -E "$ours_re" "$out.warnings" || true)
+	echo "warnings outside our files (base tree, or links out of the subtree):" \
+	     "$(grep -c -v -E "$ours_re" "$out.warnings")"
 	if [ -n "$ours" ]; then
 		echo "warnings from our files:"
 		echo "$ours"
@@ -432,8 +429,8 @@ for s in "$@"; do
 	nolu)	step nolu do_nolu ;;
 	lint)	step lint do_lint ;;
 	tools)	step tools do_tools ;;
-	docs-deps) step sphinx do_docs_deps ;;
-	series-deps) step spdx do_series_deps ;;
+	docs-deps) step sphinx do_deps_of "$docs_packages" ;;
+	series-deps) step spdx do_deps_of "$series_packages" ;;
 	docs)	step docs do_docs ;;
 	all)	step deps do_deps; step fetch do_fetch; step unpack do_unpack
 		step sync do_sync

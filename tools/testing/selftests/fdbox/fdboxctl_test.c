@@ -3,7 +3,7 @@
  * Selftests of fdboxctl (tools/fdbox): each subcommand's output and exit
  * status, --json, --help, and run, checked by a child (this binary, with
  * --listen-child) that verifies LISTEN_FDS, LISTEN_FDNAMES, LISTEN_PID and
- * reads its memfds.
+ * reads its memfds; and the operator's procedure with kexec-tools.
  */
 
 #define _GNU_SOURCE
@@ -43,8 +43,8 @@ static void read_all(int fd, char *buf)
 	buf[len] = '\0';
 }
 
-/* Run fdboxctl with @argv; its stdout and stderr land in out, err_out. */
-static int ctl(const char *const *argv)
+/* Run @prog with @argv; its stdout and stderr land in out, err_out. */
+static int run_prog(const char *prog, const char *const *argv)
 {
 	int o[2], e[2], status;
 	pid_t pid;
@@ -59,7 +59,7 @@ static int ctl(const char *const *argv)
 		close(o[1]);
 		close(e[0]);
 		close(e[1]);
-		execv(FDBOXCTL, (char *const *)argv);
+		execv(prog, (char *const *)argv);
 		_exit(127);
 	}
 	close(o[1]);
@@ -73,7 +73,14 @@ static int ctl(const char *const *argv)
 	return WEXITSTATUS(status);
 }
 
-#define CTL(...) ctl((const char *const[]){ "fdboxctl", __VA_ARGS__, NULL })
+#define CTL(...)							\
+	run_prog(FDBOXCTL, (const char *const[]){ "fdboxctl", __VA_ARGS__, NULL })
+
+/* kexec-tools, which the VM runner packs from the host. */
+#define KEXEC		"/usr/sbin/kexec"
+#define KEXEC_RUN(...)							\
+	run_prog(KEXEC, (const char *const[]){ "kexec", __VA_ARGS__, NULL })
+#define FAIL_FREEZE	"/sys/kernel/debug/luo_state_test/fail_freeze"
 
 static int write_file(const char *path, const char *data, size_t len)
 {
@@ -246,6 +253,70 @@ TEST(state_events)
 	ASSERT_EQ(0, CTL("cancel"));
 	ASSERT_EQ(0, CTL("state"));
 	EXPECT_STREQ("normal\n", out);
+}
+
+/*
+ * The operator's procedure with kexec-tools, as far as it goes without a
+ * kexec: an image loaded with `kexec -s -l`, a PREPARE that `fdboxctl
+ * cancel` takes back, then a `kexec -e` that a failed freeze refuses: it
+ * fails, the state is normal again and the image stays loaded, for
+ * another try, until `kexec -s -u`. The stages of the VM run kexec with
+ * kexec-tools all the way (vm-init.sh).
+ */
+FIXTURE(kexec) {};
+
+FIXTURE_SETUP(kexec) {}
+
+/* Whatever failed, leave no knob set, no PREPARE, no image loaded. */
+FIXTURE_TEARDOWN(kexec)
+{
+	write_file(FAIL_FREEZE, "0", 1);
+	if (!CTL("state") && !strcmp(out, "prepared\n"))
+		CTL("cancel");
+	KEXEC_RUN("-s", "-u");
+}
+
+TEST_F_TIMEOUT(kexec, kexec_tools, CTL_TIMEOUT)
+{
+	char loaded[8] = "";
+
+	if (access(KEXEC, X_OK))
+		SKIP(return, "no kexec-tools in the VM (not on the host)");
+	if (fdbox_may_skip("CONFIG_LIVEUPDATE_STATE_TEST"))
+		SKIP(return, "no state machine test knobs");
+	ASSERT_EQ(0, CTL("state"));
+	ASSERT_STREQ("normal\n", out);
+
+	/* Should it kexec after all, the VM stops at once instead of hanging. */
+	ASSERT_EQ(0, KEXEC_RUN("-s", "-l", "/fdbox/kernel",
+			       "--initrd=/fdbox/config",
+			       "--command-line=console=ttyS0 panic=-1"))
+		TH_LOG("%s", err_out);
+	ASSERT_LT(0, read_file("/sys/kernel/kexec_loaded", loaded,
+			       sizeof(loaded) - 1));
+	EXPECT_STREQ("1\n", loaded);
+
+	ASSERT_EQ(0, CTL("prepare"));
+	ASSERT_EQ(0, CTL("cancel"));
+	ASSERT_EQ(0, CTL("state"));
+	EXPECT_STREQ("normal\n", out);
+
+	ASSERT_EQ(0, write_file(FAIL_FREEZE, "1", 1));
+	ASSERT_EQ(0, CTL("prepare"));
+	EXPECT_NE(0, KEXEC_RUN("-e", "-x"));
+	EXPECT_NE(NULL, strstr(err_out, "kexec failed"))
+		TH_LOG("kexec -e: %s", err_out);
+	ASSERT_EQ(0, write_file(FAIL_FREEZE, "0", 1));
+	ASSERT_EQ(0, CTL("state"));
+	EXPECT_STREQ("normal\n", out);
+	memset(loaded, 0, sizeof(loaded));
+	read_file("/sys/kernel/kexec_loaded", loaded, sizeof(loaded) - 1);
+	EXPECT_STREQ("1\n", loaded);
+
+	EXPECT_EQ(0, KEXEC_RUN("-s", "-u")) TH_LOG("%s", err_out);
+	memset(loaded, 0, sizeof(loaded));
+	read_file("/sys/kernel/kexec_loaded", loaded, sizeof(loaded) - 1);
+	EXPECT_STREQ("0\n", loaded);
 }
 
 /* The child of `fdboxctl run`: check what socket activation passes. */

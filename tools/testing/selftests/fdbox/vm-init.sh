@@ -10,8 +10,10 @@
 # "FDBOX-STAGE-END <stage>". If more stages follow, the VM sends PREPARE if
 # the live update state is NORMAL and kexecs into the same kernel with this
 # same initramfs, repacked from its own root (so files written under / reach
-# the next stage), and fdbox.stage=<stage + 1>. After the last stage's
-# programs, it sends FINISH if the state is UPDATED.
+# the next stage), and fdbox.stage=<stage + 1>: with kexec-tools as an
+# operator would (kexec -s -l, fdboxctl prepare, kexec -e) when the runner
+# packed them, with fdbox_vmctl otherwise. After the last stage's programs,
+# it sends FINISH if the state is UPDATED.
 
 /bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev /tmp
 /bin/busybox --install -s
@@ -196,7 +198,21 @@ if [ "$stage" -lt "$stages" ]; then
 	cmdline=$(sed "s/fdbox\.stage=$stage/fdbox.stage=$next/" /proc/cmdline)
 	(cd / && find . -xdev | cpio -o -H newc > /tmp/next.cpio 2>/dev/null)
 	echo "FDBOX-KEXEC $stage $next"
-	/fdbox/bin/fdbox_vmctl next /fdbox/kernel /tmp/next.cpio "$cmdline"
+	if [ -x /usr/sbin/kexec ]; then
+		# The operator's way, with kexec-tools (vmtest.sh packs the
+		# host's): load, PREPARE unless a test did, kexec (-x: there is
+		# no network to take down). A state that cannot be read stops
+		# it, as a kexec without PREPARE would carry nothing.
+		echo "vm-init: kexec -s -l /fdbox/kernel --initrd=/tmp/next.cpio ..."
+		/usr/sbin/kexec -s -l /fdbox/kernel --initrd=/tmp/next.cpio \
+			--command-line="$cmdline" &&
+		state=$(fdboxctl state) &&
+		{ [ "$state" != normal ] || fdboxctl prepare; } &&
+		echo "vm-init: live update state $(fdboxctl state); kexec -e -x" &&
+		/usr/sbin/kexec -e -x
+	else
+		/fdbox/bin/fdbox_vmctl next /fdbox/kernel /tmp/next.cpio "$cmdline"
+	fi
 	echo "FDBOX-KEXEC-FAILED $stage $?"
 else
 	/fdbox/bin/fdbox_vmctl end || problem "FINISH at the end failed"

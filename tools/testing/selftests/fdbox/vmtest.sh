@@ -131,6 +131,48 @@ if [ $upstream -eq 1 ]; then
 	done
 fi
 
+# host_files FILE...: initramfs lines for host programs and libraries and
+# the libraries they link (ldd; what they dlopen() must be named too), at
+# the host's paths (the guest's dynamic loader looks where the host's
+# does), with their directories first. Fails if a library is missing.
+host_files() {
+	local f files missing
+	missing=$(for f in "$@"; do
+		ldd "$f" | grep 'not found' || true
+	done)
+	if [ -n "$missing" ]; then
+		echo "vmtest: libraries missing on the host: $missing" >&2
+		return 1
+	fi
+	files=$(for f in "$@"; do
+		echo "$f"
+		ldd "$f" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+				$1 ~ /^\// { print $1 }'
+	done | sort -u)
+	for f in $files; do
+		f=$(dirname "$f")
+		while [ "$f" != / ]; do
+			echo "$f"
+			f=$(dirname "$f")
+		done
+	done | sort -u | while read -r f; do
+		echo "dir $f 0755 0 0"
+	done
+	for f in $files; do
+		echo "file $f $(realpath "$f") 0755 0 0"
+	done
+}
+
+# The host programs the VM runs: kexec-tools, with which it kexecs between
+# stages as an operator would (without them, vm-init.sh uses fdbox_vmctl).
+host_progs=()
+kexec=$(PATH=/usr/sbin:/sbin:$PATH command -v kexec || true)
+[ -z "$kexec" ] || host_progs+=("$kexec")
+host_lines=$work_dir/host.list
+{
+	[ ${#host_progs[@]} -eq 0 ] || host_files "${host_progs[@]}" || exit 2
+} > "$host_lines"
+
 # 2. Initramfs.
 list=$work_dir/initramfs.list
 {
@@ -163,6 +205,7 @@ list=$work_dir/initramfs.list
 		i=$((i + 1))
 		printf 'file /fdbox/extra/%02d-%s %s 0755 0 0\n' "$i" "${x##*/}" "$x"
 	done
+	cat "$host_lines"
 } > "$list"
 "$gen_cpio" "$list" > "$work_dir/initramfs.cpio"
 nr_suite=$(ls "$work_dir/suite" | wc -l)

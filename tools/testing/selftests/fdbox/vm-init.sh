@@ -70,14 +70,17 @@ run() {
 
 # The executables among $@ in order: the others, those named fdbox_carry_*,
 # then fdbox_torture_verify_test, which races FINISH with the boxes it set
-# up: it must come after every test that needs the state UPDATED.
+# up: it must come after every test that needs the state UPDATED; and
+# fdbox_qemu_setup_test, which sends PREPARE in its stage, after every test
+# that seals a box for it.
 suite_last() {
 	local group t
-	for group in other carry torture; do
+	for group in other carry torture qemu; do
 		for t in "$@"; do
 			case "${t##*/}" in
 			fdbox_carry_*) [ $group = carry ] || continue ;;
 			fdbox_torture_verify_test) [ $group = torture ] || continue ;;
+			fdbox_qemu_setup_test) [ $group = qemu ] || continue ;;
 			*) [ $group = other ] || continue ;;
 			esac
 			[ -x "$t" ] && echo "$t"
@@ -134,7 +137,8 @@ done
 # fdbox_carry_verify_test, then fdbox_torture_verify_test end their stage's
 # verify tests, as they send FINISH (the runner sends it after them if
 # nobody did, so that the other tests start from NORMAL), and
-# fdbox_carry_setup_test ends the setup tests, as it sends PREPARE.
+# fdbox_carry_setup_test, then fdbox_qemu_setup_test end the setup tests,
+# as they send PREPARE (each in its own stages).
 if [ "$tests" != none ]; then
 	args=
 	for t in $(echo "$tests" | tr , ' '); do

@@ -28,6 +28,7 @@ counts_file=
 expect_file=
 quiet=0
 upstream=0
+vmm=auto
 
 usage() {
 	cat <<EOF
@@ -58,12 +59,16 @@ Usage: $0 -d BUILD_DIR [options]
             fails if a binary did not run in every stage or ran another
             number of tests, or if a test skipped where the file does not
             allow it
+  -Q        pack the VMM scenario (the host's QEMU, the libraries and
+            module it loads, and the guest of fdbox_qemu_guest.S) into
+            the initramfs; without -Q, it is packed for a run of the
+            whole suite or with a -T that names one of its tests
   -q        do not print the suite output, only failures and counts
   -h        this help
 EOF
 }
 
-while getopts 'd:s:x:T:t:m:p:a:w:c:e:qUh' opt; do
+while getopts 'd:s:x:T:t:m:p:a:w:c:e:qQUh' opt; do
 	case $opt in
 	d) build_dir=$(realpath "$OPTARG") ;;
 	s) stages=$OPTARG ;;
@@ -77,6 +82,7 @@ while getopts 'd:s:x:T:t:m:p:a:w:c:e:qUh' opt; do
 	c) counts_file=$OPTARG ;;
 	e) expect_file=$(realpath "$OPTARG") ;;
 	q) quiet=1 ;;
+	Q) vmm=yes ;;
 	U) upstream=1 ;;
 	h) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
@@ -164,13 +170,41 @@ host_files() {
 }
 
 # The host programs the VM runs: kexec-tools, with which it kexecs between
-# stages as an operator would (without them, vm-init.sh uses fdbox_vmctl).
+# stages as an operator would (without them, vm-init.sh uses fdbox_vmctl),
+# and for the VMM scenario (fdbox_qemu_*_test, the demo) Debian's QEMU and
+# its TCG module, which it loads at run time; with the guest of that
+# scenario, a 64 KiB firmware image.
 host_progs=()
 kexec=$(PATH=/usr/sbin:/sbin:$PATH command -v kexec || true)
 [ -z "$kexec" ] || host_progs+=("$kexec")
+# By default, only for a run with the scenario's tests in it.
+if [ $vmm = auto ]; then
+	vmm=no
+	[ ${#tests[@]} -gt 0 ] || vmm=yes
+	for t in "${tests[@]}"; do
+		case "$t" in
+		qemu.* | guest_saved | guest_resumed) vmm=yes ;;
+		esac
+	done
+fi
+if [ $vmm = yes ]; then
+	# Where fdbox_qemu.h looks for it, and Debian's module directory.
+	for f in /usr/bin/qemu-system-x86_64 \
+		 /usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so; do
+		[ -e "$f" ] || { echo "vmtest: no $f for the VMM scenario" >&2; exit 2; }
+		host_progs+=("$f")
+	done
+	gcc -m32 -c -o "$work_dir/guest.o" "$test_dir/fdbox_qemu_guest.S"
+	ld -m elf_i386 -Ttext=0xf0000 --oformat binary \
+		-o "$work_dir/guest.bin" "$work_dir/guest.o"
+fi
 host_lines=$work_dir/host.list
 {
 	[ ${#host_progs[@]} -eq 0 ] || host_files "${host_progs[@]}" || exit 2
+	if [ $vmm = yes ]; then
+		echo "dir /fdbox/qemu 0755 0 0"
+		echo "file /fdbox/qemu/guest.bin $work_dir/guest.bin 0644 0 0"
+	fi
 } > "$host_lines"
 
 # 2. Initramfs.

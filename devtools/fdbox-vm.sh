@@ -37,9 +37,10 @@ case "$1" in
 demo)
 	static_prog fdbox_demo
 	echo "==> demo     booting the VM"
-	# Two stages: the demo fills and seals a box, the VM kexecs, the demo
-	# takes the memory back in the new kernel.
-	"$tests/vmtest.sh" -d "$obj" -w "$work/vm" -s 2 -T none \
+	# Two stages: the demo runs a VM (QEMU, packed by -Q) with its RAM in
+	# a memfd, stops it and seals its RAM and state in a box, the test VM
+	# kexecs, and the demo resumes the VM from the box in the new kernel.
+	"$tests/vmtest.sh" -d "$obj" -w "$work/vm" -s 2 -T none -Q \
 		-x "$work/fdbox_demo"
 	;;
 check)

@@ -3,11 +3,17 @@
  * The FDBox live update story, told step by step, for `make demo`. Runs in
  * two stages of the test VM:
  *
- * 1. A "guest memory" memfd with a known pattern goes into box vm1, the box
- *    is sealed and the live update prepared; the VM then kexecs.
+ * 1. A VM runs: Debian's QEMU with its guest's RAM in a memfd (see
+ *    fdbox_qemu.h). The VMM stops the guest and saves its device state into
+ *    a second memfd; both go into box vm1, the box is sealed and the live
+ *    update prepared; the test VM then kexecs.
  * 2. In the new kernel the state is UPDATED and vm1 is there, sealed;
- *    UNSEAL and GET bring the memfd back, the pattern is checked, FINISH
+ *    after UNSEAL, `fdboxctl run` starts a new QEMU on the two memfds,
+ *    which loads the state and resumes the guest where it stopped; FINISH
  *    ends the live update.
+ *
+ * Without QEMU in the VM (vmtest.sh without -Q), the guest memory is a
+ * memfd with a known pattern, checked after the live update.
  */
 
 #define _GNU_SOURCE
@@ -18,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdbox_qemu.h"
 #include "fdbox_util.h"
 #include "luo_util.h"
 
@@ -25,6 +32,8 @@
 #define ENTRY		"guest-ram"
 #define SIZE		(64UL << 20)
 #define SEED		2025
+/* The demo's own record: when the guest stopped, where its counter was. */
+#define DEMO_RECORD	"/fdbox/demo.record"
 
 static int fail(const char *what, int err)
 {
@@ -159,18 +168,185 @@ static int after_update(int luo)
 	return 0;
 }
 
+/* The VM; main() kills it if a step failed while it ran. */
+static struct vmm vm;
+
+/* Seconds since the guest stopped, by the TSC, which kexec keeps. */
+static double since(uint64_t t0)
+{
+	return tsc_seconds(t0, tsc_now());
+}
+
+static void show_guest(struct vmm *v, const char *when)
+{
+	printf("demo: the guest printed %u tick(s) %s: counter %u to %u, checksum %08x%s\n",
+	       v->ticks, when, v->first, v->last, v->sum,
+	       v->sums_changed ? " (CHANGED)" : "");
+}
+
+static int vm_before_update(int luo)
+{
+	const char *const argv[] = { QEMU_ARGS, NULL };
+	int ctl, box, ram, state, err;
+	uint32_t counter = 0;
+	uint64_t stopped;
+	struct stat st;
+	FILE *f;
+
+	printf("demo: == stage 1: the old kernel ==\n");
+	show_state(luo);
+
+	ram = memfd_create("guest-ram", MFD_CLOEXEC);
+	state = memfd_create("guest-state", MFD_CLOEXEC);
+	if (ram < 0 || state < 0 || ftruncate(ram, QEMU_RAM_SIZE))
+		return fail("memfd", -errno);
+	printf("demo: the VMM starts QEMU with its guest's %lu MiB of RAM in a memfd:\n",
+	       QEMU_RAM_SIZE >> 20);
+	printf("demo:   %s ... \\\n%s\n", QEMU_BIN,
+	       "demo:     -object memory-backend-file,id=ram,size=64M,mem-path=/proc/self/fd/3,share=on");
+	err = vmm_start(&vm, argv, ram, state);
+	if (!err)
+		err = vmm_qmp_open(&vm);
+	if (!err)
+		err = vmm_serial(&vm, 3);
+	if (err)
+		return fail("qemu", err);
+	show_guest(&vm, "so far");
+
+	err = vmm_qmp(&vm, "{\"execute\": \"stop\"}");
+	stopped = tsc_now();
+	if (!err)
+		err = vmm_save_state(&vm);
+	if (err)
+		return fail("qemu: stop and save", err);
+	if (vmm_quit(&vm) || guest_counter(ram, &counter) || fstat(state, &st))
+		return fail("qemu: quit", -EIO);
+	printf("demo: QMP stop, then migrate with x-ignore-shared: the guest stopped at tick %u,\n"
+	       "demo:   its device state (%lld bytes, without the RAM) went into a second memfd\n",
+	       counter, (long long)st.st_size);
+
+	ctl = fdbox_open_ctl();
+	if (ctl < 0)
+		return fail("open " FDBOX_CTL_PATH, -errno);
+	err = fdbox_create(ctl, BOX);
+	close(ctl);
+	box = fdbox_open_box(BOX);
+	if (err || box < 0)
+		return fail("create box " BOX, err ? err : -errno);
+	err = fdbox_put(box, ram, "ram");
+	if (!err)
+		err = fdbox_put(box, state, "state");
+	if (!err)
+		err = fdbox_seal(box);
+	if (err)
+		return fail("put and seal", err);
+	close(box);
+	printf("demo: put both into box '%s' as 'ram' and 'state', and sealed it\n",
+	       BOX);
+
+	err = luo_set_event(luo, LIVEUPDATE_PREPARE);
+	if (err)
+		return fail("PREPARE", err);
+	printf("demo: sent PREPARE (%.2f s after the stop)\n", since(stopped));
+	show_state(luo);
+	operator("fdboxctl ls " BOX);
+
+	f = fopen(DEMO_RECORD, "w");
+	if (!f)
+		return fail(DEMO_RECORD, -errno);
+	fprintf(f, "%llu %u %x\n", (unsigned long long)stopped, counter, vm.sum);
+	fclose(f);
+	printf("demo: now kexec into the new kernel (the FREEZE event is taken on the way)...\n");
+	return 0;
+}
+
+static int vm_after_update(int luo)
+{
+	const char *const argv[] = {
+		"/fdbox/bin/fdboxctl", "run", BOX, "--names", "ram,state",
+		"--", QEMU_ARGS, "-incoming", "defer", "-S", NULL
+	};
+	unsigned long long stopped;
+	unsigned int counter, sum;
+	uint64_t resumed;
+	int box, err;
+	FILE *f;
+
+	printf("demo: == stage 2: the new kernel, booted by the live update ==\n");
+	f = fopen(DEMO_RECORD, "r");
+	if (!f || fscanf(f, "%llu %u %x", &stopped, &counter, &sum) != 3)
+		return fail(DEMO_RECORD, -ENOENT);
+	fclose(f);
+	printf("demo: up %.2f s after the guest stopped\n", since(stopped));
+	show_state(luo);
+	operator("fdboxctl ls " BOX);
+
+	box = fdbox_open_box(BOX);
+	if (box < 0)
+		return fail("open box " BOX, -errno);
+	err = fdbox_unseal(box);
+	close(box);
+	if (err)
+		return fail("unseal", err);
+	printf("demo: unsealed '%s' (%.2f s)\n", BOX, since(stopped));
+
+	printf("demo: the VMM starts a new QEMU on the box's memfds, fds 3 and 4:\n"
+	       "demo:   fdboxctl run %s --names ram,state -- %s ... -incoming defer -S\n",
+	       BOX, QEMU_BIN);
+	err = vmm_start(&vm, argv, -1, -1);
+	if (!err)
+		err = vmm_qmp_open(&vm);
+	if (!err)
+		err = vmm_load_state(&vm);
+	if (err)
+		return fail("qemu: load the state", err);
+	printf("demo: migrate-incoming fd:4 loaded the state (%.2f s); cont\n",
+	       since(stopped));
+	err = vmm_qmp(&vm, "{\"execute\": \"cont\"}");
+	if (!err)
+		err = vmm_serial(&vm, 1);
+	resumed = tsc_now();
+	if (!err)
+		err = vmm_serial(&vm, 3);
+	if (err)
+		return fail("qemu: resume", err);
+	if (vmm_quit(&vm))
+		return fail("qemu: quit", -EIO);
+	show_guest(&vm, "after the live update");
+	if (vm.boots || vm.first < counter || vm.first > counter + 1 ||
+	    vm.skipped || vm.sum != sum || vm.sums_changed)
+		return fail("resume", -EIO);
+	printf("demo: the guest went on from tick %u with the same memory checksum, not reset\n",
+	       counter);
+	printf("demo: its downtime, from the stop to its first tick after the resume: %.2f s\n",
+	       tsc_seconds(stopped, resumed));
+
+	err = luo_set_event(luo, LIVEUPDATE_FINISH);
+	if (err)
+		return fail("FINISH", err);
+	printf("demo: sent FINISH\n");
+	show_state(luo);
+	printf("demo: SUCCESS: the VM came through the kernel update\n");
+	return 0;
+}
+
 int main(void)
 {
 	const char *stage = getenv("FDBOX_STAGE");
+	bool have_qemu = !access(QEMU_BIN, X_OK) && tsc_now();
 	int luo, ret;
 
 	luo = luo_open();
 	if (luo < 0)
 		return fail("open " LUO_DEV, luo);
-	if (!stage || atoi(stage) == 1)
-		ret = before_update(luo);
-	else
-		ret = after_update(luo);
+	if (!stage || atoi(stage) == 1) {
+		if (!have_qemu)
+			printf("demo: no QEMU here (vmtest.sh -Q): the memfd story\n");
+		ret = have_qemu ? vm_before_update(luo) : before_update(luo);
+	} else {
+		ret = have_qemu ? vm_after_update(luo) : after_update(luo);
+	}
+	vmm_kill(&vm);
 	close(luo);
 	return ret;
 }

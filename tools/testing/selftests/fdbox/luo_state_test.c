@@ -314,7 +314,7 @@ TEST_F(luo, failed_freeze_refuses_kexec)
 	ifd = open("/fdbox/kernel", O_RDONLY);
 	if (kfd < 0)
 		SKIP(return, "no /fdbox/kernel to kexec");
-	ASSERT_EQ(0, kexec_file_load(kfd, ifd, "console=ttyS0", 0))
+	ASSERT_EQ(0, kexec_file_load(kfd, ifd, "console=ttyS0 panic=-1", 0))
 		TH_LOG("kexec_file_load: %s", strerror(errno));
 
 	set_knob("log", "");

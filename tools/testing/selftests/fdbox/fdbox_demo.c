@@ -127,6 +127,19 @@ static int before_update(int luo)
 	return 0;
 }
 
+/* The end of either story: FINISH, and what came through. */
+static int finish(int luo, const char *what)
+{
+	int err = luo_set_event(luo, LIVEUPDATE_FINISH);
+
+	if (err)
+		return fail("FINISH", err);
+	printf("demo: sent FINISH\n");
+	show_state(luo);
+	printf("demo: SUCCESS: %s came through the kernel update\n", what);
+	return 0;
+}
+
 static int after_update(int luo)
 {
 	int box, fd, err;
@@ -158,14 +171,7 @@ static int after_update(int luo)
 		return fail("content check", err);
 	printf("demo: contents verified: all %lu MiB match the pattern\n",
 	       SIZE >> 20);
-
-	err = luo_set_event(luo, LIVEUPDATE_FINISH);
-	if (err)
-		return fail("FINISH", err);
-	printf("demo: sent FINISH\n");
-	show_state(luo);
-	printf("demo: SUCCESS: the guest memory came through the kernel update\n");
-	return 0;
+	return finish(luo, "the guest memory");
 }
 
 /* The VM; main() kills it if a step failed while it ran. */
@@ -320,14 +326,7 @@ static int vm_after_update(int luo)
 	       counter);
 	printf("demo: its downtime, from the stop to its first tick after the resume: %.2f s\n",
 	       tsc_seconds(stopped, resumed));
-
-	err = luo_set_event(luo, LIVEUPDATE_FINISH);
-	if (err)
-		return fail("FINISH", err);
-	printf("demo: sent FINISH\n");
-	show_state(luo);
-	printf("demo: SUCCESS: the VM came through the kernel update\n");
-	return 0;
+	return finish(luo, "the VM");
 }
 
 int main(void)

@@ -48,6 +48,7 @@ TEST_F_TIMEOUT(qemu, guest_resumed, QEMU_TIMEOUT_S * 5)
 	uint32_t ram_counter = 0;
 	unsigned long long stopped;
 	uint64_t *old, *pfns, resumed;
+	double downtime;
 	struct vmm *v = &self->v;
 	int box, ctl, ram, fd;
 	FILE *f;
@@ -132,9 +133,10 @@ TEST_F_TIMEOUT(qemu, guest_resumed, QEMU_TIMEOUT_S * 5)
 		       v->first, counter, v->sum);
 	ksft_print_msg("qemu: %u of %lu page frames the same\n", same,
 		       QEMU_PAGES);
-	if (tsc_seconds(stopped, resumed) > 0)
+	downtime = tsc_seconds(stopped, resumed);
+	if (downtime > 0)
 		ksft_print_msg("qemu: guest downtime %.2f s (stop to first tick, tests between)\n",
-			       tsc_seconds(stopped, resumed));
+			       downtime);
 	free(old);
 	free(pfns);
 

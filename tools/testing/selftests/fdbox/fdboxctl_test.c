@@ -263,6 +263,17 @@ TEST(state_events)
  * another try, until `kexec -s -u`. The stages of the VM run kexec with
  * kexec-tools all the way (vm-init.sh).
  */
+/* /sys/kernel/kexec_loaded, "" if it cannot be read. */
+static const char *kexec_image_loaded(void)
+{
+	static char loaded[8];
+	ssize_t n = read_file("/sys/kernel/kexec_loaded", loaded,
+			      sizeof(loaded) - 1);
+
+	loaded[n > 0 ? n : 0] = '\0';
+	return loaded;
+}
+
 FIXTURE(kexec) {};
 
 FIXTURE_SETUP(kexec) {}
@@ -278,8 +289,6 @@ FIXTURE_TEARDOWN(kexec)
 
 TEST_F_TIMEOUT(kexec, kexec_tools, CTL_TIMEOUT)
 {
-	char loaded[8] = "";
-
 	if (access(KEXEC, X_OK))
 		SKIP(return, "no kexec-tools in the VM (not on the host)");
 	if (fdbox_may_skip("CONFIG_LIVEUPDATE_STATE_TEST"))
@@ -292,9 +301,7 @@ TEST_F_TIMEOUT(kexec, kexec_tools, CTL_TIMEOUT)
 			       "--initrd=/fdbox/config",
 			       "--command-line=console=ttyS0 panic=-1"))
 		TH_LOG("%s", err_out);
-	ASSERT_LT(0, read_file("/sys/kernel/kexec_loaded", loaded,
-			       sizeof(loaded) - 1));
-	EXPECT_STREQ("1\n", loaded);
+	ASSERT_STREQ("1\n", kexec_image_loaded());
 
 	ASSERT_EQ(0, CTL("prepare"));
 	ASSERT_EQ(0, CTL("cancel"));
@@ -309,14 +316,10 @@ TEST_F_TIMEOUT(kexec, kexec_tools, CTL_TIMEOUT)
 	ASSERT_EQ(0, write_file(FAIL_FREEZE, "0", 1));
 	ASSERT_EQ(0, CTL("state"));
 	EXPECT_STREQ("normal\n", out);
-	memset(loaded, 0, sizeof(loaded));
-	read_file("/sys/kernel/kexec_loaded", loaded, sizeof(loaded) - 1);
-	EXPECT_STREQ("1\n", loaded);
+	EXPECT_STREQ("1\n", kexec_image_loaded());
 
 	EXPECT_EQ(0, KEXEC_RUN("-s", "-u")) TH_LOG("%s", err_out);
-	memset(loaded, 0, sizeof(loaded));
-	read_file("/sys/kernel/kexec_loaded", loaded, sizeof(loaded) - 1);
-	EXPECT_STREQ("0\n", loaded);
+	EXPECT_STREQ("0\n", kexec_image_loaded());
 }
 
 /* The child of `fdboxctl run`: check what socket activation passes. */

@@ -142,19 +142,18 @@ fi
 # the host's paths (the guest's dynamic loader looks where the host's
 # does), with their directories first. Fails if a library is missing.
 host_files() {
-	local f files missing
-	missing=$(for f in "$@"; do
-		ldd "$f" | grep 'not found' || true
-	done)
+	local f libs files= missing=
+	for f in "$@"; do
+		libs=$(ldd "$f")
+		missing+=$(grep 'not found' <<< "$libs" || true)
+		files+="$f"$'\n'$(awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+				$1 ~ /^\// { print $1 }' <<< "$libs")$'\n'
+	done
 	if [ -n "$missing" ]; then
 		echo "vmtest: libraries missing on the host: $missing" >&2
 		return 1
 	fi
-	files=$(for f in "$@"; do
-		echo "$f"
-		ldd "$f" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
-				$1 ~ /^\// { print $1 }'
-	done | sort -u)
+	files=$(sort -u <<< "$files")
 	for f in $files; do
 		f=$(dirname "$f")
 		while [ "$f" != / ]; do

@@ -155,6 +155,7 @@ const struct fdbox_file_handler *fdbox_get_handler_by_name(const char *name);
 
 #if IS_ENABLED(CONFIG_FDBOX_LUO)
 void fdbox_luo_init(void);
+struct dentry *fdbox_debugfs_dir(void);
 int fdbox_luo_restore(struct fdbox *box);
 #else
 static inline void fdbox_luo_init(void)

@@ -48,11 +48,21 @@
  *   its file released by FINISH, so that damage does not pin memory until
  *   the next reboot.
  *
+ * - debugfs shows what crosses, for `fdboxctl kho` to decode and check as
+ *   the next kernel would: fdbox/out/{header,tree} from PREPARE to CANCEL
+ *   (the header is the page KHO shows as kho/out/sub_fdts/fdbox), and
+ *   fdbox/in/{header,tree} from boot to FINISH: the incoming subtree is
+ *   kept until then, even rejected, since what came is what an operator
+ *   must see when a box did not. KHO's own kho/in view goes on showing
+ *   the header's page after FINISH frees it (KHO is not told), hence our
+ *   own. Root only; nothing there is written back.
+ *
  * Locking: fdbox_lock serializes PREPARE, FREEZE, CANCEL and FINISH, and
- * protects the outgoing state (fdbox_out) and the skipped entries' files
- * (fdbox_orphans, filled at boot before anyone can reach FDBox). A carried
- * box's entries cannot change until CANCEL, which holds fdbox_lock: FREEZE
- * reads them without the box lock.
+ * protects the outgoing state (fdbox_out), what boot kept of the incoming
+ * subtree (fdbox_in) and the skipped entries' files (fdbox_orphans, filled
+ * at boot before anyone can reach FDBox). The debugfs readers take it
+ * only to copy out of those. A carried box's entries cannot change until
+ * CANCEL, which holds fdbox_lock: FREEZE reads them without the box lock.
  *
  * The device tree is compatible "fdbox-v1"::
  *
@@ -67,7 +77,7 @@
  *                   fd-0 {
  *                           name = "guest-ram";   // the entry name
  *                           fdbox-handler = "memfd";
- *                           luo-handler = "memfd-v1";
+ *                           luo-handler = "memfd-v2";
  *                           data = <u64>;         // the LUO handler's data
  *                   };
  *           };
@@ -92,6 +102,7 @@
 #define pr_fmt(fmt) "fdbox: " fmt
 
 #include <linux/cleanup.h>
+#include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/io.h>
@@ -102,6 +113,7 @@
 #include <linux/liveupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 
@@ -133,6 +145,18 @@ static struct {
 	unsigned int nr_refreeze;
 	unsigned int max_refreeze;
 } fdbox_out;
+
+/*
+ * The incoming subtree as boot found it, kept until FINISH for debugfs,
+ * under fdbox_lock: the bytes of its header this kernel reads, and its
+ * tree if the header let boot map it, whether the tree was taken or not.
+ */
+static struct {
+	struct fdbox_kho_header *hdr;
+	size_t hdr_len;
+	void *tree;
+	size_t tree_len;
+} fdbox_in;
 
 /* What a node of a @len-byte name, and a property of @len bytes, take. */
 #define FDBOX_FDT_NODE(len)	(2 * FDT_TAGSIZE + ALIGN((len) + 1, FDT_TAGSIZE))
@@ -627,12 +651,23 @@ static void fdbox_release_orphans(void)
 			released, failed);
 }
 
+/* Free what boot kept of the incoming subtree: no one can show it now. */
+static void fdbox_release_in(void)
+{
+	lockdep_assert_held(&fdbox_lock);
+	vfree(fdbox_in.tree);
+	if (fdbox_in.hdr)
+		kho_restore_free(fdbox_in.hdr);
+	memset(&fdbox_in, 0, sizeof(fdbox_in));
+}
+
 static void fdbox_luo_finish(struct liveupdate_subsystem *s, u64 data)
 {
 	struct rb_node *node, *next;
 	unsigned int released;
 
 	guard(mutex)(&fdbox_lock);
+	fdbox_release_in();
 	fdbox_release_orphans();
 	for (node = rb_first(&fdbox_boxes); node; node = next) {
 		struct fdbox *box = rb_entry(node, struct fdbox, node);
@@ -950,31 +985,23 @@ static const char *__init fdbox_check_tree(const struct fdbox_kho_header *hdr,
 }
 
 /*
- * The incoming tree, mapped, or NULL if the subtree cannot be trusted: its
- * header is checked before its record of the tree's pages is used, the
- * tree before it is parsed.
+ * Map the incoming tree into *@tree, if its header can be trusted; why the
+ * subtree is rejected, or NULL. The header is checked before its record of
+ * the tree's pages is used, the tree before it is parsed.
  */
-static void *__init fdbox_map_tree(const struct fdbox_kho_header *hdr,
-				   size_t len)
+static const char *__init fdbox_map_tree(const struct fdbox_kho_header *hdr,
+					 size_t len, void **tree)
 {
-	void *tree = NULL;
 	const char *why;
 
+	*tree = NULL;
 	why = fdbox_check_header(hdr, len);
-	if (!why) {
-		tree = kho_restore_vmalloc(&hdr->tree);
-		if (!tree)
-			why = "cannot map the tree";
-	}
-	if (!why)
-		why = fdbox_check_tree(hdr, tree);
-	if (!why)
-		return tree;
-
-	/* A tree that was mapped is ours to free; one that was not, is not. */
-	vfree(tree);
-	pr_err("incoming boxes rejected: %s; no box restored\n", why);
-	return NULL;
+	if (why)
+		return why;
+	*tree = kho_restore_vmalloc(&hdr->tree);
+	if (!*tree)
+		return "cannot map the tree";
+	return fdbox_check_tree(hdr, *tree);
 }
 
 /* Restore the boxes of @fdt; the number restored. */
@@ -1012,6 +1039,7 @@ static void __init fdbox_restore_boxes(void)
 	struct fdbox_kho_header *hdr;
 	u64 start = ktime_get_ns();
 	unsigned int boxes;
+	const char *why;
 	phys_addr_t phys;
 	size_t len;
 	void *tree;
@@ -1026,15 +1054,141 @@ static void __init fdbox_restore_boxes(void)
 	}
 
 	hdr = phys_to_virt(phys);
-	tree = fdbox_map_tree(hdr, len);
-	if (tree) {
+	why = fdbox_map_tree(hdr, len, &tree);
+	if (why) {
+		pr_err("incoming boxes rejected: %s; no box restored\n", why);
+	} else {
 		boxes = fdbox_restore_tree(tree);
 		pr_info("%u box(es) came through the live update, sealed: tree of %u bytes parsed in %llu us\n",
 			boxes, hdr->size,
 			div_u64(ktime_get_ns() - start, NSEC_PER_USEC));
-		vfree(tree);
 	}
-	kho_restore_free(hdr);
+
+	/*
+	 * Kept for debugfs until FINISH, rejected or not: what came is what
+	 * an operator must see when a box did not. Only the bytes of the
+	 * header this kernel reads, whatever size the subtree claims.
+	 */
+	guard(mutex)(&fdbox_lock);
+	fdbox_in.hdr = hdr;
+	fdbox_in.hdr_len = min(len, sizeof(*hdr));
+	fdbox_in.tree = tree;
+	if (tree)
+		fdbox_in.tree_len = (size_t)hdr->tree.total_pages << PAGE_SHIFT;
+	/* Without debugfs (or with debugfs=off) no one can show it. */
+	if (!debugfs_initialized())
+		fdbox_release_in();
+}
+
+/* The debugfs files of the hand-overs, read by `fdboxctl kho`. */
+enum fdbox_view {
+	FDBOX_OUT_HEADER,
+	FDBOX_OUT_TREE,
+	FDBOX_IN_HEADER,
+	FDBOX_IN_TREE,
+};
+
+/* At most this much is copied out per read(), so that no huge bounce. */
+#define FDBOX_VIEW_CHUNK	(64 * 1024)
+
+/* The bytes @view shows now, and their number in *@len; NULL if none. */
+static const void *fdbox_view_data(enum fdbox_view view, size_t *len)
+{
+	lockdep_assert_held(&fdbox_lock);
+	switch (view) {
+	case FDBOX_OUT_HEADER:
+		*len = sizeof(*fdbox_out.hdr);
+		return fdbox_out.hdr;
+	case FDBOX_OUT_TREE:
+		/* Set up before the header, torn down with it. */
+		*len = (size_t)fdbox_out.vm.total_pages << PAGE_SHIFT;
+		return fdbox_out.hdr ? fdbox_out.tree : NULL;
+	case FDBOX_IN_HEADER:
+		*len = fdbox_in.hdr_len;
+		return fdbox_in.hdr;
+	case FDBOX_IN_TREE:
+		*len = fdbox_in.tree_len;
+		return fdbox_in.tree;
+	}
+	return NULL;
+}
+
+/*
+ * -ENODATA when there is nothing to show: no PREPARE, or no incoming
+ * subtree (or FINISH released it). The copy to user space is made out of
+ * fdbox_lock: a reader's page fault must not hold up PREPARE or FINISH. A
+ * read in several calls may straddle a CANCEL and a PREPARE: the header's
+ * checksums tell.
+ */
+static ssize_t fdbox_view_read(struct file *file, char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	enum fdbox_view view = (uintptr_t)file->private_data;
+	const void *data;
+	size_t len;
+
+	if (!count)
+		return 0;
+	count = min_t(size_t, count, FDBOX_VIEW_CHUNK);
+	/* Before fdbox_lock: reclaim must not hold up PREPARE or FINISH. */
+	void *bounce __free(kvfree) = kvmalloc(count, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+
+	scoped_cond_guard(mutex_intr, return -EINTR, &fdbox_lock) {
+		data = fdbox_view_data(view, &len);
+		if (!data)
+			return -ENODATA;
+		if (*ppos >= len)
+			return 0;
+		count = min(count, len - *ppos);
+		memcpy(bounce, data + *ppos, count);
+	}
+	if (copy_to_user(buf, bounce, count))
+		return -EFAULT;
+	*ppos += count;
+	return count;
+}
+
+/**
+ * fdbox_debugfs_dir() - FDBox's directory in debugfs.
+ *
+ * Made by the first caller; the hand-over views and the test knobs share it.
+ *
+ * Context: Initcalls only, which do not race.
+ * Return: the directory's dentry, or an ERR_PTR() without debugfs, which
+ * the debugfs_create_*() calls take and ignore.
+ */
+struct dentry *__init fdbox_debugfs_dir(void)
+{
+	static struct dentry *dir;
+
+	if (!dir)
+		dir = debugfs_create_dir("fdbox", NULL);
+	return dir;
+}
+
+static const struct file_operations fdbox_view_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = fdbox_view_read,
+	.llseek = default_llseek,
+};
+
+static void __init fdbox_view_init(void)
+{
+	struct dentry *dir = fdbox_debugfs_dir();
+	struct dentry *out = debugfs_create_dir("out", dir);
+	struct dentry *in = debugfs_create_dir("in", dir);
+
+	debugfs_create_file("header", 0400, out, (void *)FDBOX_OUT_HEADER,
+			    &fdbox_view_fops);
+	debugfs_create_file("tree", 0400, out, (void *)FDBOX_OUT_TREE,
+			    &fdbox_view_fops);
+	debugfs_create_file("header", 0400, in, (void *)FDBOX_IN_HEADER,
+			    &fdbox_view_fops);
+	debugfs_create_file("tree", 0400, in, (void *)FDBOX_IN_TREE,
+			    &fdbox_view_fops);
 }
 
 /**
@@ -1057,6 +1211,7 @@ void __init fdbox_luo_init(void)
 	fdbox_enable_carry();
 	if (liveupdate_state() == LIVEUPDATE_STATE_UPDATED)
 		fdbox_restore_boxes();
+	fdbox_view_init();
 }
 
 #if IS_ENABLED(CONFIG_FDBOX_KUNIT_TEST)

@@ -436,7 +436,7 @@ bool fdbox_luo_test_late(void)
 
 static int __init fdbox_luo_test_init(void)
 {
-	struct dentry *dir = debugfs_create_dir("fdbox", NULL);
+	struct dentry *dir = fdbox_debugfs_dir();
 
 	debugfs_create_file("damage", 0600, dir, NULL, &damage_fops);
 	debugfs_create_u32("finish_delay_ms", 0600, dir, &finish_delay_ms);

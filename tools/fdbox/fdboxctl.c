@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdboxctl.h"
 #include "libfdbox.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -30,7 +31,7 @@ static const struct command *current;
 static int usage_of(const struct command *c, FILE *out);
 
 /* Report a failure naming what failed; returns the exit status. */
-static int fail(const char *what, int err)
+int fail(const char *what, int err)
 {
 	fprintf(stderr, "fdboxctl %s: %s: %s\n", current->name, what,
 		strerror(-err));
@@ -51,7 +52,7 @@ static bool want_help(int argc, char **argv)
 }
 
 /* Print @s as a JSON string: quotes, backslashes and controls escaped. */
-static void json_string(const char *s)
+void json_string(const char *s)
 {
 	putchar('"');
 	for (; *s; s++) {
@@ -59,7 +60,7 @@ static void json_string(const char *s)
 
 		if (c == '"' || c == '\\')
 			printf("\\%c", c);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			printf("\\u%04x", c);
 		else
 			putchar(c);
@@ -505,7 +506,15 @@ static const struct command commands[] = {
 	  "Take the named entries (all, by default) out of BOX and exec CMD\n"
 	  "  with them as fds 3.. and LISTEN_FDS, LISTEN_FDNAMES, LISTEN_PID\n"
 	  "  set as for systemd socket activation.", cmd_run },
-	{ "help", "", "This help.", cmd_help },
+	{ "kho", "out|in [--json]",
+	  "Show what FDBox hands over at the live update (out: after PREPARE)\n"
+	  "  or what the previous kernel handed over (in: until FINISH): the\n"
+	  "  header and its checksums, every box and entry, each with the\n"
+	  "  verdict of the checks the next kernel makes, and what FINISH\n"
+	  "  releases. Read from debugfs (/sys/kernel/debug/fdbox), as root.\n"
+	  "  Exit status 0: all taken; 3: the hand-over is rejected, or a box\n"
+	  "  or an entry is skipped; 1: nothing to show.", cmd_kho },
+	{ "help", "[COMMAND]", "This help, or the help of COMMAND.", cmd_help },
 };
 
 #define NR_COMMANDS	ARRAY_SIZE(commands)
@@ -517,10 +526,26 @@ static int usage_of(const struct command *c, FILE *out)
 	return out == stdout ? 0 : 2;
 }
 
+/* The usage of the command running, on stderr; the exit status. */
+int usage(void)
+{
+	return usage_of(current, stderr);
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	size_t i;
 
+	if (argc == 2) {
+		for (i = 0; i < NR_COMMANDS; i++)
+			if (!strcmp(argv[1], commands[i].name))
+				return usage_of(&commands[i], stdout);
+		fprintf(stderr, "fdboxctl: unknown command '%s'; see fdboxctl help\n",
+			argv[1]);
+		return 2;
+	}
+	if (argc > 2)
+		return usage_of(current, stderr);
 	printf("usage: fdboxctl COMMAND [ARGS...]; fdboxctl COMMAND --help\n\n");
 	for (i = 0; i < NR_COMMANDS; i++)
 		printf("  %-8s %s\n", commands[i].name, commands[i].args);

@@ -22,6 +22,7 @@
 
 #include "fdbox_carry.h"
 #include "fdbox_hostile.h"
+#include "fdbox_kho.h"
 #include "fdbox_run.h"
 #include "luo_util.h"
 #include "../kselftest_harness.h"
@@ -417,7 +418,8 @@ static const char CTL_JSON[] =
 TEST(fdboxctl)
 {
 	char out[4096], want[5000], got[5001];
-	int i, found = 0, fd;
+	static char kho[KHO_JSON_MAX];
+	int i, found = 0, fd, ret;
 	ssize_t n;
 
 	if (!carry_verifies())
@@ -433,6 +435,22 @@ TEST(fdboxctl)
 
 	ASSERT_EQ(0, CARRY_CTL(out, "state"));
 	EXPECT_STREQ("updated\n", out);
+
+	/*
+	 * What the previous kernel handed over: every carried box taken,
+	 * with its entries; all of it unless the hostile tests damaged it.
+	 */
+	ret = CARRY_CTL(kho, "kho", "in", "--json");
+	EXPECT_TRUE(!ret || (ret == 3 && hostile_damage(carry_stage() - 1)))
+		TH_LOG("exit %d: %s", ret, kho);
+	EXPECT_NE(NULL, strstr(kho, "\"verdict\":\"accepted\""));
+	EXPECT_TRUE(kho_has(kho, "carry-ctl", "\"config\"",
+			    "\"fdbox_handler\":\"memfd\",\"luo_handler\":\"memfd-v2\""));
+	for (i = 0; i < nr_lines; i++)
+		if (lines[i].carried)
+			EXPECT_TRUE(kho_has(kho, lines[i].box, NULL,
+					    "\"accepted\":true"))
+				TH_LOG("box %s", lines[i].box);
 	ASSERT_EQ(0, CARRY_CTL(out, "ls", "--json"));
 	EXPECT_NE(NULL, strstr(out, CTL_JSON)) TH_LOG("%s", out);
 	ASSERT_EQ(0, CARRY_CTL(out, "ls", "carry-ctl"));

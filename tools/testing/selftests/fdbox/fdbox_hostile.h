@@ -107,8 +107,13 @@ static const struct hostile_box {
  * of an unknown LUO handler.
  */
 #define HOSTILE_SKIPPED_ENTRIES	4
+#define HOSTILE_SKIPPED_BOXES	5
+#define HOSTILE_ORPHANS		14
+#define HOSTILE_STR(x)		HOSTILE_STR_(x)
+#define HOSTILE_STR_(x)		#x
 #define HOSTILE_ORPHANS_RELEASED \
-	"files of skipped incoming entries: 14 released, 0 not"
+	"files of skipped incoming entries: " HOSTILE_STR(HOSTILE_ORPHANS) \
+	" released, 0 not"
 
 /*
  * The skipped box hostile-box-nul also holds "orphan", a memfd this large,

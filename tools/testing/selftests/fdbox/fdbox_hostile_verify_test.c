@@ -17,6 +17,7 @@
 
 #include "fdbox_carry.h"
 #include "fdbox_hostile.h"
+#include "fdbox_kho.h"
 #include "luo_util.h"
 #include "../kselftest_harness.h"
 
@@ -308,6 +309,93 @@ TEST_F(damaged, whole_tree)
 	EXPECT_EQ(0, fdbox_create(ctl, HOSTILE_TREE_BOX));
 	EXPECT_EQ(0, fdbox_delete(ctl, HOSTILE_TREE_BOX));
 	close(ctl);
+}
+
+/*
+ * What `fdboxctl kho in` makes of the damaged hand-over is what this
+ * kernel made of it: each box and entry it says the kernel skipped, for
+ * each reason, the kernel logged; a rejected subtree, with the kernel's
+ * reason; the files FINISH releases, as many as FINISH will.
+ */
+static const struct {
+	const char *tool;
+	const char *log;
+} kho_skips[] = {
+	{ "\"reason\":\"has a bad name\"", "has a bad name, skipped" },
+	{ "\"reason\":\"has a bad minor\"", "has a bad minor, skipped" },
+	{ "\"reason\":\"has bad limits\"", "has bad limits, skipped" },
+	{ "\"reason\":\"its minor is taken\"", "is taken, skipped" },
+	/* EEXIST: -17 or by name, as CONFIG_SYMBOLIC_ERRNAME says. */
+	{ "\"reason\":\"its name is taken\"", "cannot restore box hostile-ok: " },
+	{ "\"reason\":\"is malformed\"", "is malformed, skipped" },
+	{ "\"reason\":\"is a duplicate\"", "is a duplicate, skipped" },
+};
+
+/* Each damaged box as the tool shows it: taken or not, as the kernel did. */
+static void check_kho_boxes(struct __test_metadata *_metadata,
+			    const char *json)
+{
+	const struct hostile_box *h;
+	int i;
+
+	for (i = 0; i < HOSTILE_NR_BOXES; i++) {
+		h = &hostile_boxes[i];
+		TH_LOG("box %s", h->name);
+		/* Renamed: a second hostile-ok, skipped after the first. */
+		if (h->damage && !strncmp(h->damage, "box-rename", 10)) {
+			EXPECT_EQ(2, kho_count(json, ",\"name\":\"hostile-ok\",\"minor\":"));
+			continue;
+		}
+		/* Its name is not a string any more. */
+		if (h->damage && !strncmp(h->damage, "box-name-nul", 12))
+			continue;
+		EXPECT_TRUE(kho_has(json, h->name, NULL,
+				    h->outcome == BOX_GONE ? "\"accepted\":false" :
+				    "\"accepted\":true"));
+		if (h->outcome == BOX_KEPT || h->outcome == FIRST_GONE)
+			EXPECT_TRUE(kho_has(json, h->name, "\"b\"",
+					    "\"accepted\":true"));
+		if (h->outcome == SECOND_GONE)
+			EXPECT_TRUE(kho_has(json, h->name, "\"a\"",
+					    "\"accepted\":true"));
+	}
+}
+
+TEST_F(damaged, kho)
+{
+	static char json[KHO_JSON_MAX];
+	char why[64], line[128];
+	bool boxes = !strcmp(damage, "boxes");
+	unsigned int i;
+
+	ASSERT_EQ(3, CARRY_CTL(json, "kho", "in", "--json")) TH_LOG("%s", json);
+	if (boxes) {
+		EXPECT_NE(NULL, strstr(json, "\"verdict\":\"accepted\""));
+		for (i = 0; i < ARRAY_SIZE(kho_skips); i++) {
+			TH_LOG("%s", kho_skips[i].tool);
+			EXPECT_LT(0, kho_count(json, kho_skips[i].tool));
+			EXPECT_EQ(hostile_log_count(kho_skips[i].log),
+				  kho_count(json, kho_skips[i].tool));
+		}
+		EXPECT_EQ(HOSTILE_SKIPPED_BOXES,
+			  kho_summary(json, "skipped_boxes"));
+		EXPECT_EQ(HOSTILE_SKIPPED_ENTRIES,
+			  kho_summary(json, "skipped_entries"));
+		EXPECT_EQ(HOSTILE_ORPHANS,
+			  kho_summary(json, "finish_releases"));
+		check_kho_boxes(_metadata, json);
+	} else {
+		kho_reason(json, why, sizeof(why));
+		ASSERT_NE(0, strlen(why)) TH_LOG("%s", json);
+		snprintf(line, sizeof(line),
+			 "incoming boxes rejected: %s; no box restored", why);
+		EXPECT_EQ(1, hostile_log_count(line)) TH_LOG("%s", line);
+		EXPECT_EQ(0, kho_summary(json, "finish_releases"));
+	}
+
+	ASSERT_EQ(3, CARRY_CTL(json, "kho", "in"));
+	EXPECT_NE(NULL, strstr(json, boxes ? "verdict: accepted: " :
+			       "verdict: rejected: ")) TH_LOG("%s", json);
 }
 
 TEST_HARNESS_MAIN

@@ -3,7 +3,8 @@
  * Selftests of fdboxctl (tools/fdbox): each subcommand's output and exit
  * status, --json, --help, and run, checked by a child (this binary, with
  * --listen-child) that verifies LISTEN_FDS, LISTEN_FDNAMES, LISTEN_PID and
- * reads its memfds; and the operator's procedure with kexec-tools.
+ * reads its memfds; the operator's procedure with kexec-tools; and `kho
+ * out`, on an intact and a damaged outgoing hand-over.
  */
 
 #define _GNU_SOURCE
@@ -14,9 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdbox_kho.h"
 #include "fdbox_run.h"
 #include "../kselftest_harness.h"
 
@@ -28,7 +32,7 @@
 #define CTL_TIMEOUT	300
 
 #define FDBOXCTL	"/fdbox/bin/fdboxctl"
-#define OUT_MAX		65536
+#define OUT_MAX		KHO_JSON_MAX
 
 static char out[OUT_MAX], err_out[OUT_MAX];
 
@@ -209,7 +213,7 @@ TEST_F_TIMEOUT(ctl, errors_and_help, CTL_TIMEOUT)
 {
 	static const char * const cmds[] = {
 		"ls", "create", "delete", "seal", "unseal", "put", "get",
-		"state", "prepare", "cancel", "finish", "run",
+		"state", "prepare", "cancel", "finish", "run", "kho",
 	};
 	unsigned int i;
 
@@ -234,6 +238,13 @@ TEST_F_TIMEOUT(ctl, errors_and_help, CTL_TIMEOUT)
 	}
 	EXPECT_EQ(0, CTL("--help"));
 	EXPECT_NE(NULL, strstr(out, "COMMAND"));
+	EXPECT_EQ(0, CTL("help", "kho"));
+	EXPECT_NE(NULL, strstr(out, "usage: fdboxctl kho out|in [--json]"));
+	EXPECT_NE(NULL, strstr(out, "Exit status 0: all taken; 3:"));
+	EXPECT_EQ(2, CTL("help", "frobnicate"));
+	EXPECT_EQ(2, CTL("kho"));
+	EXPECT_EQ(2, CTL("kho", "sideways"));
+	EXPECT_NE(NULL, strstr(err_out, "usage: fdboxctl kho"));
 }
 
 TEST(state_events)
@@ -320,6 +331,166 @@ TEST_F_TIMEOUT(kexec, kexec_tools, CTL_TIMEOUT)
 
 	EXPECT_EQ(0, KEXEC_RUN("-s", "-u")) TH_LOG("%s", err_out);
 	EXPECT_STREQ("0\n", kexec_image_loaded());
+}
+
+/*
+ * `fdboxctl kho out` after PREPARE, on an intact hand-over, then on one
+ * that the damage knob spoils in an entry and in the header: the verdicts
+ * of the next kernel's checks, before the kexec. The damages that
+ * fdbox_hostile_setup_test may have set up for this stage's live update
+ * are put back as they were.
+ */
+#define DAMAGE_KNOB	"/sys/kernel/debug/fdbox/damage"
+#define KHO_SUBTREE	"/sys/kernel/debug/kho/out/sub_fdts/fdbox"
+#define FDBOX_OUT_HDR	"/sys/kernel/debug/fdbox/out/header"
+#define KHO_HDR_SIZE	40
+#define KHO_OUT_HEAD	"{\"handover\":\"out\",\"header\":{\"bytes\":40,"
+#define SKIPPED_NOT	"\"accepted\":true,\"reason\":null,\"finish_releases\":false}"
+#define SKIPPED_MALFORMED \
+	"\"accepted\":false,\"reason\":\"is malformed\",\"finish_releases\":true}"
+
+FIXTURE(kho) {
+	char box[64];
+	char src[96];
+	char damages[4096];
+};
+
+/* 0x0102030405060708 and 0x01020304. */
+#define KHO_MAX_BYTES	"72623859790382856"
+#define KHO_MAX_ENTRIES	"16909060"
+
+FIXTURE_SETUP(kho)
+{
+	char path[128];
+	ssize_t n;
+
+	if (access("/dev/liveupdate", F_OK)) {
+		ASSERT_TRUE(fdbox_may_skip("CONFIG_LIVEUPDATE"))
+			TH_LOG("no /dev/liveupdate");
+		SKIP(return, "no /dev/liveupdate");
+	}
+	snprintf(self->box, sizeof(self->box), "ctltest-kho-%d", getpid());
+	snprintf(self->src, sizeof(self->src), "/tmp/ctl-kho-%d", getpid());
+	n = read_file(DAMAGE_KNOB, self->damages, sizeof(self->damages) - 1);
+	self->damages[n > 0 ? n : 0] = '\0';
+	ASSERT_EQ(0, write_file(self->src, "kho", 3));
+	ASSERT_EQ(0, CTL("create", self->box)) TH_LOG("%s", err_out);
+	ASSERT_EQ(0, CTL("put", self->box, "blob", "--from-file", self->src))
+		TH_LOG("%s", err_out);
+	/* Limits whose every byte differs, to see them decoded in order. */
+	snprintf(path, sizeof(path), "/sys/class/fdbox/%s/max_bytes", self->box);
+	ASSERT_EQ(0, write_file(path, KHO_MAX_BYTES, strlen(KHO_MAX_BYTES)));
+	snprintf(path, sizeof(path), "/sys/class/fdbox/%s/max_entries",
+		 self->box);
+	ASSERT_EQ(0, write_file(path, KHO_MAX_ENTRIES, strlen(KHO_MAX_ENTRIES)));
+	ASSERT_EQ(0, CTL("seal", self->box));
+}
+
+/* Set the damages to @list, one per line. */
+static void set_damages(char *list)
+{
+	char *line, *save;
+
+	write_file(DAMAGE_KNOB, "clear", 5);
+	for (line = strtok_r(list, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		write_file(DAMAGE_KNOB, line, strlen(line));
+}
+
+FIXTURE_TEARDOWN(kho)
+{
+	if (!CTL("state") && !strcmp(out, "prepared\n"))
+		CTL("cancel");
+	if (!access(DAMAGE_KNOB, F_OK))
+		set_damages(self->damages);
+	CTL("unseal", self->box);
+	CTL("delete", self->box);
+	unlink(self->src);
+}
+
+TEST_F_TIMEOUT(kho, out, CTL_TIMEOUT)
+{
+	char hdr[KHO_HDR_SIZE + 1], kho_hdr[KHO_HDR_SIZE + 1], want[160];
+	char list[96], dev[96];
+	struct stat st;
+
+	snprintf(dev, sizeof(dev), "/dev/fdbox/%s", self->box);
+	ASSERT_EQ(0, stat(dev, &st));
+	ASSERT_EQ(0, CTL("state"));
+	ASSERT_STREQ("normal\n", out);
+	ASSERT_EQ(1, CTL("kho", "out"));
+	EXPECT_NE(NULL, strstr(err_out, "no outgoing hand-over"))
+		TH_LOG("%s", err_out);
+	/* FINISH released what the previous kernel handed over, if any. */
+	ASSERT_EQ(1, CTL("kho", "in"));
+	EXPECT_NE(NULL, strstr(err_out, "no incoming hand-over"))
+		TH_LOG("%s", err_out);
+
+	if (!access(DAMAGE_KNOB, F_OK))
+		set_damages(strcpy(list, ""));
+	ASSERT_EQ(0, CTL("prepare"));
+	ASSERT_EQ(0, CTL("kho", "out", "--json")) TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, KHO_OUT_HEAD, strlen(KHO_OUT_HEAD)));
+	EXPECT_NE(NULL, strstr(out, "\"magic\":\"0x78426446\",\"version\":2,"));
+	EXPECT_NE(NULL, strstr(out, "\"verdict\":\"accepted\",\"reason\":null,"));
+	EXPECT_NE(NULL, strstr(out, ",\"compatible\":\"fdbox-v1\","));
+	EXPECT_TRUE(kho_has(out, self->box, NULL, "\"accepted\":true"));
+	snprintf(want, sizeof(want), "\"minor\":%u,\"max_entries\":%s,\"max_bytes\":%s,",
+		 minor(st.st_rdev), KHO_MAX_ENTRIES, KHO_MAX_BYTES);
+	EXPECT_TRUE(kho_has(out, self->box, NULL, want)) TH_LOG("%s", want);
+	EXPECT_TRUE(kho_has(out, self->box, "\"blob\"",
+			    "\"luo_handler\":\"memfd-v2\",\"data\":\"0x"));
+	EXPECT_TRUE(kho_has(out, self->box, "\"blob\"",
+			    "\"fdbox_handler\":\"memfd\","));
+	EXPECT_TRUE(kho_has(out, self->box, "\"blob\"", SKIPPED_NOT));
+	EXPECT_EQ(0, kho_summary(out, "skipped_boxes"));
+	EXPECT_EQ(0, kho_summary(out, "skipped_entries"));
+	EXPECT_EQ(0, kho_summary(out, "finish_releases"));
+
+	/* What it decoded is the subtree KHO hands over. */
+	ASSERT_EQ(KHO_HDR_SIZE, read_file(KHO_SUBTREE, kho_hdr, sizeof(kho_hdr)));
+	ASSERT_EQ(KHO_HDR_SIZE, read_file(FDBOX_OUT_HDR, hdr, sizeof(hdr)));
+	EXPECT_EQ(0, memcmp(hdr, kho_hdr, KHO_HDR_SIZE));
+
+	ASSERT_EQ(0, CTL("kho", "out"));
+	snprintf(want, sizeof(want), " %s: minor ", self->box);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, " blob: memfd, memfd-v2, data 0x"));
+	EXPECT_NE(NULL, strstr(out, "verdict: accepted: "));
+	ASSERT_EQ(0, CTL("cancel"));
+	ASSERT_EQ(1, CTL("kho", "out"));
+	EXPECT_NE(NULL, strstr(err_out, "no outgoing hand-over"))
+		TH_LOG("%s", err_out);
+
+	if (access(DAMAGE_KNOB, F_OK)) {
+		ASSERT_TRUE(fdbox_may_skip("CONFIG_FDBOX_LUO_TEST"));
+		SKIP(return, "no damage knob");
+	}
+	/* The entry is skipped, and its file released at FINISH. */
+	snprintf(list, sizeof(list), "entry-name-nul %s", self->box);
+	set_damages(list);
+	ASSERT_EQ(0, CTL("prepare"));
+	ASSERT_EQ(3, CTL("kho", "out", "--json")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"verdict\":\"accepted\""));
+	EXPECT_TRUE(kho_has(out, self->box, NULL, "\"accepted\":true"));
+	EXPECT_TRUE(kho_has(out, self->box, "null", SKIPPED_MALFORMED))
+		TH_LOG("%s", out);
+	EXPECT_EQ(1, kho_summary(out, "skipped_entries"));
+	EXPECT_EQ(1, kho_summary(out, "finish_releases"));
+	ASSERT_EQ(0, CTL("cancel"));
+
+	/* The whole subtree is rejected; the tree still shows what is lost. */
+	set_damages(strcpy(list, "version"));
+	ASSERT_EQ(0, CTL("prepare"));
+	ASSERT_EQ(3, CTL("kho", "out", "--json")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"verdict\":\"rejected\",\"reason\":\"unknown version\""));
+	EXPECT_TRUE(kho_has(out, self->box, NULL,
+			    "\"accepted\":false,\"reason\":\"the subtree is rejected\""));
+	EXPECT_EQ(0, kho_summary(out, "finish_releases"));
+	ASSERT_EQ(3, CTL("kho", "out"));
+	EXPECT_NE(NULL, strstr(out, "verdict: rejected: unknown version; no box restored"))
+		TH_LOG("%s", out);
+	ASSERT_EQ(0, CTL("cancel"));
 }
 
 /* The child of `fdboxctl run`: check what socket activation passes. */

@@ -825,7 +825,7 @@ static void __init fdbox_restore_entry(struct fdbox *box, const void *fdt,
 	const char *name, *type, *compat;
 	struct fdbox_entry *entry;
 	const void *data;
-	int len;
+	int len, err;
 
 	name = fdbox_fdt_string(fdt, node, "name", FDBOX_NAME_LEN);
 	type = fdbox_fdt_string(fdt, node, "fdbox-handler", FDBOX_TYPE_LEN);
@@ -848,9 +848,14 @@ static void __init fdbox_restore_entry(struct fdbox *box, const void *fdt,
 	strscpy(entry->type, type, sizeof(entry->type));
 	strscpy(entry->luo_compat, compat, sizeof(entry->luo_compat));
 	entry->luo.serialized_data = get_unaligned_be64(data);
-	if (fdbox_entry_insert(box, entry)) {
+	err = fdbox_entry_insert(box, entry);
+	if (err == -EEXIST)
 		dev_warn(&box->dev, "incoming entry %s is a duplicate, skipped\n",
 			 name);
+	else if (err)
+		dev_warn(&box->dev, "cannot restore entry %s: %pe, skipped\n",
+			 name, ERR_PTR(err));
+	if (err) {
 		fdbox_free_entry(entry);
 		fdbox_orphan_entry(fdt, node);
 	}

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,25 +52,102 @@ static bool want_help(int argc, char **argv)
 	return false;
 }
 
-/* Print @s as a JSON string: quotes, backslashes and controls escaped. */
+/*
+ * The length of the UTF-8 character at @s, its code point in *@cp; 0 if
+ * the bytes there are not one (overlong, a surrogate, cut short).
+ */
+static size_t utf8_char(const unsigned char *s, uint32_t *cp)
+{
+	static const uint32_t least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	uint32_t c = s[0];
+	size_t n, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xf8 || c < 0xc0)
+		return 0;
+	n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	c &= 0x7f >> n;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < least[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* C0 and C1 controls and DEL: a terminal acts on them. */
+static bool is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
+}
+
+/*
+ * Print @s as a JSON string. Names are bytes a tenant chose: controls are
+ * escaped, and a byte that is not UTF-8 becomes U+FFFD, so that the output
+ * stays JSON a strict parser takes.
+ */
 void json_string(const char *s)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	size_t n;
 
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
+	putchar('"');
+	while (*p) {
+		n = utf8_char(p, &cp);
+		if (!n) {
+			fputs("\\ufffd", stdout);
+			p++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\')
+			printf("\\%c", cp);
+		else if (is_control(cp))
+			printf("\\u%04x", cp);
 		else
-			putchar(c);
+			fwrite(p, 1, n, stdout);
+		p += n;
 	}
 	putchar('"');
 }
 
+/*
+ * @s for a terminal, into @buf of @size bytes: the bytes of controls, of
+ * what is not UTF-8, and backslashes as \xNN, so that a tenant's name
+ * cannot act on the operator's terminal. 4 bytes a byte are enough.
+ */
+const char *text_escape(const char *s, char *buf, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, i, len = 0;
+	uint32_t cp;
+
+	while (*p && len + 5 <= size) {
+		n = utf8_char(p, &cp);
+		if (n && !is_control(cp) && cp != '\\') {
+			if (len + n + 1 > size)
+				break;
+			memcpy(buf + len, p, n);
+			len += n;
+			p += n;
+			continue;
+		}
+		for (i = 0; i < (n ?: 1) && len + 5 <= size; i++, p++)
+			len += snprintf(buf + len, size - len, "\\x%02x", *p);
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
 static int cmd_ls_boxes(bool json)
 {
+	char esc[TEXT_ESCAPE_SIZE(FDBOX_NAME_LEN)];
 	struct fdbox_box_info *b;
 	int ctl, n, i;
 
@@ -104,8 +182,9 @@ static int cmd_ls_boxes(bool json)
 				state = "carried";
 			else if (b[i].flags & FDBOX_BOX_SEALED)
 				state = "sealed";
-			printf("%-32s %-9s %u\n", (char *)b[i].name, state,
-			       b[i].nr_entries);
+			printf("%-32s %-9s %u\n",
+			       text_escape((char *)b[i].name, esc, sizeof(esc)),
+			       state, b[i].nr_entries);
 		}
 	}
 	free(b);
@@ -114,6 +193,8 @@ static int cmd_ls_boxes(bool json)
 
 static int cmd_ls_entries(const char *name, bool json)
 {
+	char esc[TEXT_ESCAPE_SIZE(FDBOX_NAME_LEN)];
+	char esc_type[TEXT_ESCAPE_SIZE(FDBOX_TYPE_LEN)];
 	struct fdbox_entry_info *e;
 	int box, n, i;
 
@@ -142,8 +223,11 @@ static int cmd_ls_entries(const char *name, bool json)
 	} else {
 		printf("%-32s %-8s %12s\n", "ENTRY", "TYPE", "SIZE");
 		for (i = 0; i < n; i++)
-			printf("%-32s %-8s %12llu%s\n", (char *)e[i].name,
-			       (char *)e[i].type, (unsigned long long)e[i].size,
+			printf("%-32s %-8s %12llu%s\n",
+			       text_escape((char *)e[i].name, esc, sizeof(esc)),
+			       text_escape((char *)e[i].type, esc_type,
+					   sizeof(esc_type)),
+			       (unsigned long long)e[i].size,
 			       e[i].flags & FDBOX_ENTRY_WAITING ?
 			       " waiting for unseal" : "");
 	}

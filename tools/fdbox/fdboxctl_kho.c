@@ -46,6 +46,8 @@
 #define KHO_LUO_COMPAT_LEN	48
 /* FDBOX_MINORS, drivers/misc/fdbox_internal.h: the minor space. */
 #define KHO_MINORS	0x100000u
+/* FDT_TAGALIGN(), which libfdt keeps to itself. */
+#define KHO_TAGALIGN(off)	(((off) + 3) & ~(uint64_t)3)
 /* FDBOX_MAX_BOXES, drivers/misc/fdbox.c. */
 #define KHO_MAX_BOXES	4096
 
@@ -129,6 +131,7 @@ struct kho_view {
 	ssize_t tree_len;		/* or -errno */
 	const char *why;		/* why the subtree is rejected */
 	bool walkable;			/* the tree is one, rejected or not */
+	uint64_t damage_at;		/* check_struct(), if it failed */
 };
 
 static ssize_t read_part(const struct kho_view *v, const char *part,
@@ -205,6 +208,62 @@ static const char *check_tree(struct kho_view *v)
 }
 
 /*
+ * The offset of the first tag of the structure block of @fdt, a tree of
+ * @len bytes whose header checks out, that does not lead to the next one,
+ * or 0 if the block ends as it should. libfdt before 1.7 (bookworm has
+ * 1.6.1) loops forever on a property length that wraps the walk back, and
+ * its fdt_check_full() crashes on a node name of a version 15 tree: no
+ * tree reaches libfdt's walks without this check.
+ */
+static uint64_t check_struct(const void *fdt, size_t len)
+{
+	uint64_t off = fdt_off_dt_struct(fdt), at;
+	uint64_t end = off + fdt_size_dt_struct(fdt);
+	const uint8_t *p = fdt;
+	int depth = 0;
+	size_t n;
+
+	if (fdt_version(fdt) < 17 || end > len || off % 4)
+		return off ?: 1;
+	while (off + 4 <= end) {
+		at = off;
+		switch (fdt32_ld((const fdt32_t *)(p + off))) {
+		case FDT_BEGIN_NODE:
+			n = strnlen((const char *)p + off + 4, end - off - 4);
+			if (off + 4 + n >= end)
+				return at;
+			off = KHO_TAGALIGN(off + 4 + n + 1);
+			depth++;
+			break;
+		case FDT_PROP:
+			if (end - off < sizeof(struct fdt_property) ||
+			    fdt32_ld((const fdt32_t *)(p + off + 8)) >=
+			    fdt_size_dt_strings(fdt))
+				return at;
+			off += sizeof(struct fdt_property) +
+			       (uint64_t)fdt32_ld((const fdt32_t *)(p + off + 4));
+			if (off > end || !depth)
+				return at;
+			off = KHO_TAGALIGN(off);
+			break;
+		case FDT_NOP:
+			off += 4;
+			break;
+		case FDT_END_NODE:
+			if (--depth < 0)
+				return at;
+			off += 4;
+			break;
+		case FDT_END:
+			return depth ? at : 0;
+		default:
+			return at;
+		}
+	}
+	return off;
+}
+
+/*
  * Check as the kernel does; then whether the boxes can be listed at all,
  * for a subtree rejected on its version, say, which still holds a tree.
  * A rejected tree is walked only if the whole of it checks out: the
@@ -217,7 +276,11 @@ static void kho_check(struct kho_view *v)
 		v->why = "cannot map the tree";
 	if (!v->why)
 		v->why = check_tree(v);
-	if (v->tree_len < (ssize_t)FDT_V17_SIZE)
+	if (v->tree_len < (ssize_t)FDT_V17_SIZE || fdt_check_header(v->tree) ||
+	    fdt_totalsize(v->tree) > (size_t)v->tree_len)
+		return;
+	v->damage_at = check_struct(v->tree, fdt_totalsize(v->tree));
+	if (v->damage_at)
 		return;
 	if (v->why)
 		v->walkable = !fdt_check_full(v->tree, v->tree_len);
@@ -351,24 +414,12 @@ static void print_null_or_string(const char *s)
 		fputs("null", stdout);
 }
 
-/*
- * A name of the tree, for a terminal: its control bytes escaped, so that
- * a tenant's box cannot write over what the operator reads; "?" for none.
- */
+/* A string of the tree on the terminal, escaped (cut if long); "?" if none. */
 static void text_string(const char *s)
 {
-	if (!s) {
-		putchar('?');
-		return;
-	}
-	for (; *s; s++) {
-		unsigned char c = *s;
+	char buf[TEXT_ESCAPE_SIZE(FDBOX_NAME_LEN)];
 
-		if (c < 0x20 || c == 0x7f || c == '\\')
-			printf("\\x%02x", c);
-		else
-			putchar(c);
-	}
+	fputs(s ? text_escape(s, buf, sizeof(buf)) : "?", stdout);
 }
 
 static void print_opt_u64(const char *key, int err, uint64_t val)
@@ -610,6 +661,7 @@ static int kho_show(struct kho_view *v, bool json)
 		printf(",\"verdict\":\"%s\",\"reason\":",
 		       v->why ? "rejected" : "accepted");
 		print_null_or_string(v->why);
+		print_opt_u64("damaged_at", !v->damage_at, v->damage_at);
 		printf(",\"compatible\":");
 		print_null_or_string(fdt ? prop_string(fdt, 0, "compatible", 64) :
 					   NULL);
@@ -620,6 +672,9 @@ static int kho_show(struct kho_view *v, bool json)
 		       "incoming (from the previous kernel)" :
 		       "outgoing (to the next kernel)");
 		print_header(v, json);
+		if (v->damage_at)
+			printf("structure: damaged at byte %llu: boxes not shown\n",
+			       (unsigned long long)v->damage_at);
 		if (err_cursor == -EINVAL)
 			printf("next-minor: bad, ignored\n");
 		else if (!err_cursor)
@@ -637,6 +692,9 @@ static int kho_show(struct kho_view *v, bool json)
 		printf("verdict: rejected: %s; no box restored (%u box(es), %u entr%s %s)\n",
 		       v->why, w.boxes, w.entries, w.entries == 1 ? "y" : "ies",
 		       fdt ? "in the tree" : "that could be read");
+	} else if (v->damage_at) {
+		printf("verdict: accepted but damaged: nothing after byte %llu is taken\n",
+		       (unsigned long long)v->damage_at);
 	} else {
 		printf("verdict: accepted: %u box(es), %u entr%s",
 		       w.boxes - w.skipped_boxes, w.taken_entries,
@@ -645,7 +703,8 @@ static int kho_show(struct kho_view *v, bool json)
 		       w.skipped_boxes, w.skipped_entries,
 		       w.skipped_entries == 1 ? "y" : "ies", w.releases);
 	}
-	return v->why || w.skipped_boxes || w.skipped_entries ? 3 : 0;
+	return v->why || v->damage_at || w.skipped_boxes || w.skipped_entries ?
+	       3 : 0;
 }
 
 int cmd_kho(int argc, char **argv)

@@ -17,6 +17,9 @@
  *   entry-rename BOX       the second entry takes the first one's name
  *   entry-luo-handler BOX  the first entry names a LUO handler nobody has
  *   entry-type BOX NAME    the first entry names the FDBox handler NAME
+ *   entry-data-wrap BOX    the length of its "data" wraps the walk of the
+ *                          tree back to that property (for fdboxctl kho
+ *                          out only: libfdt before 1.7 loops on it)
  *   version                the header has the next version
  *   truncate               the header gives half the tree's size
  *   bitflip SEED           eight bits of header and tree flip, at places
@@ -94,6 +97,7 @@ static const struct {
 	{ "entry-rename", 1, true },
 	{ "entry-luo-handler", 1, true },
 	{ "entry-type", 2, true },
+	{ "entry-data-wrap", 1, true },
 	{ "version", 0, false },
 	{ "truncate", 0, false },
 	{ "bitflip", 1, false },
@@ -185,6 +189,15 @@ static int damage_apply_tree(void *fdt, const struct fdbox_damage *d)
 					  "fdbox-test-none-v1");
 	if (!strcmp(d->cmd, "entry-type"))
 		return fdt_setprop_string(fdt, fd0, "fdbox-handler", d->arg);
+	if (!strcmp(d->cmd, "entry-data-wrap")) {
+		fdt32_t *data = fdt_getprop_w(fdt, fd0, "data", &len);
+
+		if (!data)
+			return -FDT_ERR_NOTFOUND;
+		/* The length before the value: the next tag is this one. */
+		data[-2] = cpu_to_fdt32(-(u32)sizeof(struct fdt_property));
+		return 0;
+	}
 
 	/* entry-rename; the name is copied, as setprop may move it. */
 	fd1 = fdt_subnode_offset(fdt, box, "fd-1");

@@ -355,6 +355,15 @@ FIXTURE(kho) {
 	char damages[4096];
 };
 
+/*
+ * A tenant's entry name that would clear the operator's terminal (ESC and
+ * the C1 CSI) and is not UTF-8; as fdboxctl shows it on a terminal, and
+ * in JSON.
+ */
+#define KHO_TERM_NAME	"term\x1b[2J\xc2\x9b\xff"
+#define KHO_TERM_TEXT	"term\\x1b[2J\\xc2\\x9b\\xff"
+#define KHO_TERM_JSON	"\"term\\u001b[2J\\u009b\\ufffd\""
+
 /* 0x0102030405060708 and 0x01020304. */
 #define KHO_MAX_BYTES	"72623859790382856"
 #define KHO_MAX_ENTRIES	"16909060"
@@ -377,6 +386,8 @@ FIXTURE_SETUP(kho)
 	ASSERT_EQ(0, CTL("create", self->box)) TH_LOG("%s", err_out);
 	ASSERT_EQ(0, CTL("put", self->box, "blob", "--from-file", self->src))
 		TH_LOG("%s", err_out);
+	ASSERT_EQ(0, CTL("put", self->box, KHO_TERM_NAME, "--from-file",
+			 self->src)) TH_LOG("%s", err_out);
 	/* Limits whose every byte differs, to see them decoded in order. */
 	snprintf(path, sizeof(path), "/sys/class/fdbox/%s/max_bytes", self->box);
 	ASSERT_EQ(0, write_file(path, KHO_MAX_BYTES, strlen(KHO_MAX_BYTES)));
@@ -443,6 +454,7 @@ TEST_F_TIMEOUT(kho, out, CTL_TIMEOUT)
 	EXPECT_TRUE(kho_has(out, self->box, "\"blob\"",
 			    "\"fdbox_handler\":\"memfd\","));
 	EXPECT_TRUE(kho_has(out, self->box, "\"blob\"", SKIPPED_NOT));
+	EXPECT_TRUE(kho_has(out, self->box, KHO_TERM_JSON, SKIPPED_NOT));
 	EXPECT_EQ(0, kho_summary(out, "skipped_boxes"));
 	EXPECT_EQ(0, kho_summary(out, "skipped_entries"));
 	EXPECT_EQ(0, kho_summary(out, "finish_releases"));
@@ -456,7 +468,10 @@ TEST_F_TIMEOUT(kho, out, CTL_TIMEOUT)
 	snprintf(want, sizeof(want), " %s: minor ", self->box);
 	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, " blob: memfd, memfd-v2, data 0x"));
+	EXPECT_NE(NULL, strstr(out, " " KHO_TERM_TEXT ": memfd, ")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "verdict: accepted: "));
+	ASSERT_EQ(0, CTL("ls", self->box));
+	EXPECT_NE(NULL, strstr(out, KHO_TERM_TEXT " ")) TH_LOG("%s", out);
 	ASSERT_EQ(0, CTL("cancel"));
 	ASSERT_EQ(1, CTL("kho", "out"));
 	EXPECT_NE(NULL, strstr(err_out, "no outgoing hand-over"))
@@ -477,6 +492,20 @@ TEST_F_TIMEOUT(kho, out, CTL_TIMEOUT)
 		TH_LOG("%s", out);
 	EXPECT_EQ(1, kho_summary(out, "skipped_entries"));
 	EXPECT_EQ(1, kho_summary(out, "finish_releases"));
+	ASSERT_EQ(0, CTL("cancel"));
+
+	/*
+	 * A property length that wraps the walk back: the checksums hold, and
+	 * libfdt before 1.7 would loop on it. Said, not looped on.
+	 */
+	snprintf(list, sizeof(list), "entry-data-wrap %s", self->box);
+	set_damages(list);
+	ASSERT_EQ(0, CTL("prepare"));
+	ASSERT_EQ(3, CTL("kho", "out", "--json")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"verdict\":\"accepted\",\"reason\":null,\"damaged_at\":"));
+	EXPECT_EQ(NULL, strstr(out, "\"damaged_at\":null")) TH_LOG("%s", out);
+	ASSERT_EQ(3, CTL("kho", "out"));
+	EXPECT_NE(NULL, strstr(out, "verdict: accepted but damaged: ")) TH_LOG("%s", out);
 	ASSERT_EQ(0, CTL("cancel"));
 
 	/* The whole subtree is rejected; the tree still shows what is lost. */

@@ -123,6 +123,7 @@ static int before_update(int luo)
 	show_state(luo);
 	show_boxes();
 	operator("fdboxctl ls " BOX);
+	operator("fdboxctl kho out");
 	printf("demo: now kexec into the new kernel (the FREEZE event is taken on the way)...\n");
 	return 0;
 }
@@ -148,6 +149,7 @@ static int after_update(int luo)
 	show_state(luo);
 	show_boxes();
 	operator("fdboxctl ls " BOX);
+	operator("fdboxctl kho in");
 	operator("cat /sys/class/fdbox/" BOX "/state");
 
 	box = fdbox_open_box(BOX);
@@ -256,6 +258,7 @@ static int vm_before_update(int luo)
 	printf("demo: sent PREPARE (%.2f s after the stop)\n", since(stopped));
 	show_state(luo);
 	operator("fdboxctl ls " BOX);
+	operator("fdboxctl kho out");
 
 	f = fopen(DEMO_RECORD, "w");
 	if (!f)
@@ -286,6 +289,7 @@ static int vm_after_update(int luo)
 	printf("demo: up %.2f s after the guest stopped\n", since(stopped));
 	show_state(luo);
 	operator("fdboxctl ls " BOX);
+	operator("fdboxctl kho in");
 
 	box = fdbox_open_box(BOX);
 	if (box < 0)

@@ -85,8 +85,8 @@
  *
  * It comes from the previous kernel and is checked before use: a header
  * with a wrong magic, version or checksum, a tree that cannot be mapped,
- * or with a wrong size or checksum, or not valid or not "fdbox-v1",
- * rejects the whole subtree; a box or an entry whose name, minor, string or
+ * or with a wrong size or checksum, or not valid, not walkable to its end
+ * or not "fdbox-v1", rejects the whole subtree; a box or an entry whose name, minor, string or
  * size does not check out, or whose name or minor is taken already, is
  * skipped. "minor", "next-minor" and the limits came after the first
  * kernels that wrote "fdbox-v1": a tree without them is still taken, its
@@ -972,6 +972,34 @@ static const char *__init fdbox_check_header(const struct fdbox_kho_header *hdr,
 	return NULL;
 }
 
+/*
+ * Whether every tag of @fdt leads to the next one, up to an FDT_END at
+ * depth 0. libfdt's walks stop silently at a tag that does not: the boxes
+ * after it would be dropped without a word, neither restored nor released
+ * at FINISH. Linear in the tree, as the parse that follows is.
+ */
+static bool __init fdbox_fdt_walks(const void *fdt)
+{
+	int offset = 0, next, depth = 0;
+
+	for (;;) {
+		switch (fdt_next_tag(fdt, offset, &next)) {
+		case FDT_BEGIN_NODE:
+			depth++;
+			break;
+		case FDT_END_NODE:
+			if (--depth < 0)
+				return false;
+			break;
+		case FDT_END:
+			return next >= 0 && !depth;
+		}
+		if (next < 0)
+			return false;
+		offset = next;
+	}
+}
+
 /* Why the incoming tree, mapped, cannot be trusted, or NULL. */
 static const char *__init fdbox_check_tree(const struct fdbox_kho_header *hdr,
 					   const void *fdt)
@@ -984,6 +1012,8 @@ static const char *__init fdbox_check_tree(const struct fdbox_kho_header *hdr,
 		return "not a valid tree";
 	if (fdt_totalsize(fdt) > hdr->size)
 		return "tree truncated";
+	if (!fdbox_fdt_walks(fdt))
+		return "tree damaged";
 	if (fdt_node_check_compatible(fdt, 0, FDBOX_KHO_COMPATIBLE))
 		return "tree not " FDBOX_KHO_COMPATIBLE;
 	return NULL;

@@ -140,6 +140,7 @@ static void __init fdbox_test_tree_checks(struct kunit *test)
 {
 	struct fdbox_kho_header hdr, bad;
 	void *fdt = fdbox_test_tree(test, &hdr, FDBOX_KHO_COMPATIBLE);
+	fdt32_t *len;
 	void *other;
 
 	KUNIT_EXPECT_NULL(test, fdbox_check_tree(&hdr, fdt));
@@ -168,6 +169,25 @@ static void __init fdbox_test_tree_checks(struct kunit *test)
 	bad.crc = fdbox_kho_crc(fdt, bad.size);
 	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&bad, fdt),
 			   "not a valid tree");
+
+	fdt_set_magic(fdt, FDT_MAGIC);
+
+	/*
+	 * Checksummed, whole, but a property's length takes the walk back
+	 * to the property: libfdt stops there, and so the parse would.
+	 */
+	bad = hdr;
+	len = (fdt32_t *)fdt_getprop(fdt, fdt_path_offset(fdt, "/t"), "u32",
+				     NULL);
+	KUNIT_ASSERT_NOT_NULL(test, len);
+	len[-2] = cpu_to_fdt32(-(u32)sizeof(struct fdt_property));
+	bad.crc = fdbox_kho_crc(fdt, bad.size);
+	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&bad, fdt), "tree damaged");
+	/* An FDT_END inside the root node. */
+	len[-2] = cpu_to_fdt32(sizeof(u32));
+	len[-3] = cpu_to_fdt32(FDT_END);
+	bad.crc = fdbox_kho_crc(fdt, bad.size);
+	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&bad, fdt), "tree damaged");
 
 	other = fdbox_test_tree(test, &hdr, "fdbox-v0");
 	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&hdr, other),

@@ -18,8 +18,7 @@
  *   entry-luo-handler BOX  the first entry names a LUO handler nobody has
  *   entry-type BOX NAME    the first entry names the FDBox handler NAME
  *   entry-data-wrap BOX    the length of its "data" wraps the walk of the
- *                          tree back to that property (for fdboxctl kho
- *                          out only: libfdt before 1.7 loops on it)
+ *                          tree back to that property
  *   version                the header has the next version
  *   truncate               the header gives half the tree's size
  *   bitflip SEED           eight bits of header and tree flip, at places

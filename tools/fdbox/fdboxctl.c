@@ -107,7 +107,7 @@ void json_string(const char *s)
 			continue;
 		}
 		if (cp == '"' || cp == '\\')
-			printf("\\%c", cp);
+			printf("\\%c", (int)cp);
 		else if (is_control(cp))
 			printf("\\u%04x", cp);
 		else

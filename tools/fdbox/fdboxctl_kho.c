@@ -187,33 +187,14 @@ static const char *check_header(struct kho_view *v)
 	return NULL;
 }
 
-/* fdbox_check_tree(), on the tree's pages as read. */
-static const char *check_tree(struct kho_view *v)
-{
-	const void *fdt = v->tree;
-	/* Both kernels run on this machine: its byte order, its page size. */
-	size_t pages = (size_t)v->hdr.tree_pages * sysconf(_SC_PAGESIZE);
-
-	if (v->hdr.size > pages || v->hdr.size > (size_t)v->tree_len)
-		return "size beyond the tree";
-	if (kho_crc(fdt, v->hdr.size) != v->hdr.crc)
-		return "checksum mismatch";
-	if (v->hdr.size < FDT_V17_SIZE || fdt_check_header(fdt))
-		return "not a valid tree";
-	if (fdt_totalsize(fdt) > v->hdr.size)
-		return "tree truncated";
-	if (fdt_node_check_compatible(fdt, 0, KHO_COMPATIBLE))
-		return "tree not " KHO_COMPATIBLE;
-	return NULL;
-}
-
 /*
- * The offset of the first tag of the structure block of @fdt, a tree of
- * @len bytes whose header checks out, that does not lead to the next one,
- * or 0 if the block ends as it should. libfdt before 1.7 (bookworm has
- * 1.6.1) loops forever on a property length that wraps the walk back, and
- * its fdt_check_full() crashes on a node name of a version 15 tree: no
- * tree reaches libfdt's walks without this check.
+ * fdbox_fdt_walks(), which steps with the kernel's fdt_next_tag(): the
+ * offset of the first tag of the structure block of @fdt (@len bytes, its
+ * header checked) that does not lead to the next one, or 0 if the block
+ * ends as it should. Ours, not libfdt's: before 1.7 (bookworm has 1.6.1)
+ * libfdt loops forever on a property length that wraps the walk back, and
+ * its fdt_check_full() crashes on a node name of a tree older than version
+ * 16, which the kernel never writes and this tool does not walk.
  */
 static uint64_t check_struct(const void *fdt, size_t len)
 {
@@ -236,13 +217,11 @@ static uint64_t check_struct(const void *fdt, size_t len)
 			depth++;
 			break;
 		case FDT_PROP:
-			if (end - off < sizeof(struct fdt_property) ||
-			    fdt32_ld((const fdt32_t *)(p + off + 8)) >=
-			    fdt_size_dt_strings(fdt))
+			if (end - off < sizeof(struct fdt_property))
 				return at;
 			off += sizeof(struct fdt_property) +
 			       (uint64_t)fdt32_ld((const fdt32_t *)(p + off + 4));
-			if (off > end || !depth)
+			if (off > end)
 				return at;
 			off = KHO_TAGALIGN(off);
 			break;
@@ -263,6 +242,29 @@ static uint64_t check_struct(const void *fdt, size_t len)
 	return off;
 }
 
+/* fdbox_check_tree(), on the tree's pages as read. */
+static const char *check_tree(struct kho_view *v)
+{
+	const void *fdt = v->tree;
+	/* Both kernels run on this machine: its byte order, its page size. */
+	size_t pages = (size_t)v->hdr.tree_pages * sysconf(_SC_PAGESIZE);
+
+	if (v->hdr.size > pages || v->hdr.size > (size_t)v->tree_len)
+		return "size beyond the tree";
+	if (kho_crc(fdt, v->hdr.size) != v->hdr.crc)
+		return "checksum mismatch";
+	if (v->hdr.size < FDT_V17_SIZE || fdt_check_header(fdt))
+		return "not a valid tree";
+	if (fdt_totalsize(fdt) > v->hdr.size)
+		return "tree truncated";
+	v->damage_at = check_struct(fdt, fdt_totalsize(fdt));
+	if (v->damage_at)
+		return "tree damaged";
+	if (fdt_node_check_compatible(fdt, 0, KHO_COMPATIBLE))
+		return "tree not " KHO_COMPATIBLE;
+	return NULL;
+}
+
 /*
  * Check as the kernel does; then whether the boxes can be listed at all,
  * for a subtree rejected on its version, say, which still holds a tree.
@@ -279,7 +281,8 @@ static void kho_check(struct kho_view *v)
 	if (v->tree_len < (ssize_t)FDT_V17_SIZE || fdt_check_header(v->tree) ||
 	    fdt_totalsize(v->tree) > (size_t)v->tree_len)
 		return;
-	v->damage_at = check_struct(v->tree, fdt_totalsize(v->tree));
+	if (!v->damage_at)
+		v->damage_at = check_struct(v->tree, fdt_totalsize(v->tree));
 	if (v->damage_at)
 		return;
 	if (v->why)
@@ -692,9 +695,6 @@ static int kho_show(struct kho_view *v, bool json)
 		printf("verdict: rejected: %s; no box restored (%u box(es), %u entr%s %s)\n",
 		       v->why, w.boxes, w.entries, w.entries == 1 ? "y" : "ies",
 		       fdt ? "in the tree" : "that could be read");
-	} else if (v->damage_at) {
-		printf("verdict: accepted but damaged: nothing after byte %llu is taken\n",
-		       (unsigned long long)v->damage_at);
 	} else {
 		printf("verdict: accepted: %u box(es), %u entr%s",
 		       w.boxes - w.skipped_boxes, w.taken_entries,
@@ -703,8 +703,7 @@ static int kho_show(struct kho_view *v, bool json)
 		       w.skipped_boxes, w.skipped_entries,
 		       w.skipped_entries == 1 ? "y" : "ies", w.releases);
 	}
-	return v->why || v->damage_at || w.skipped_boxes || w.skipped_entries ?
-	       3 : 0;
+	return v->why || w.skipped_boxes || w.skipped_entries ? 3 : 0;
 }
 
 int cmd_kho(int argc, char **argv)

@@ -85,8 +85,8 @@
  *
  * It comes from the previous kernel and is checked before use: a header
  * with a wrong magic, version or checksum, a tree that cannot be mapped,
- * or with a wrong size or checksum, or not valid, not walkable to its end
- * or not "fdbox-v1", rejects the whole subtree; a box or an entry whose name, minor, string or
+ * or with a wrong size or checksum, or not valid, not walkable to its
+ * end or not "fdbox-v1", rejects the whole subtree; a box or an entry whose name, minor, string or
  * size does not check out, or whose name or minor is taken already, is
  * skipped. "minor", "next-minor" and the limits came after the first
  * kernels that wrote "fdbox-v1": a tree without them is still taken, its
@@ -973,26 +973,40 @@ static const char *__init fdbox_check_header(const struct fdbox_kho_header *hdr,
 }
 
 /*
- * Whether every tag of @fdt leads to the next one, up to an FDT_END at
- * depth 0. libfdt's walks stop silently at a tag that does not: the boxes
- * after it would be dropped without a word, neither restored nor released
- * at FINISH. Linear in the tree, as the parse that follows is.
+ * Whether @fdt is one root node whose every tag leads to the next one, up
+ * to FDT_END, and whose every property has a name. libfdt's walks stop
+ * silently at a tag that does not, and see only the first root node, and
+ * fdt_getprop() passes over a property without a name: boxes, limits or
+ * minors would be dropped without a word, the files of the boxes neither
+ * restored nor released at FINISH. Linear in the tree, as the parse that
+ * follows is. fdt_next_tag() moves on by at least a tag unless libfdt is
+ * built to assume valid trees (ASSUME_VALID_DTB), which it is not here.
  */
 static bool __init fdbox_fdt_walks(const void *fdt)
 {
 	int offset = 0, next, depth = 0;
+	bool rooted = false;
+	const char *name;
 
 	for (;;) {
 		switch (fdt_next_tag(fdt, offset, &next)) {
 		case FDT_BEGIN_NODE:
+			if (!depth && rooted)
+				return false;
+			rooted = true;
 			depth++;
 			break;
 		case FDT_END_NODE:
 			if (--depth < 0)
 				return false;
 			break;
+		case FDT_PROP:
+			if (!depth ||
+			    !fdt_getprop_by_offset(fdt, offset, &name, NULL))
+				return false;
+			break;
 		case FDT_END:
-			return next >= 0 && !depth;
+			return next >= 0 && rooted && !depth;
 		}
 		if (next < 0)
 			return false;
@@ -1008,7 +1022,9 @@ static const char *__init fdbox_check_tree(const struct fdbox_kho_header *hdr,
 		return "size beyond the tree";
 	if (fdbox_kho_crc(fdt, hdr->size) != hdr->crc)
 		return "checksum mismatch";
-	if (hdr->size < FDT_V17_SIZE || fdt_check_header(fdt))
+	/* Before 17, libfdt takes the sizes of the blocks on trust. */
+	if (hdr->size < FDT_V17_SIZE || fdt_check_header(fdt) ||
+	    fdt_version(fdt) < 17)
 		return "not a valid tree";
 	if (fdt_totalsize(fdt) > hdr->size)
 		return "tree truncated";

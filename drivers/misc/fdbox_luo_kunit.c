@@ -135,13 +135,26 @@ static void __init fdbox_test_header(struct kunit *test)
 			   "header checksum mismatch");
 }
 
+/* A new test tree in *@fdt, and the value of property @prop of its "/t". */
+static fdt32_t *__init fdbox_test_prop(struct kunit *test,
+				       struct fdbox_kho_header *hdr,
+				       const char *prop, void **fdt)
+{
+	fdt32_t *val;
+
+	*fdt = fdbox_test_tree(test, hdr, FDBOX_KHO_COMPATIBLE);
+	val = fdt_getprop_w(*fdt, fdt_path_offset(*fdt, "/t"), prop, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, val);
+	return val;
+}
+
 /* The tree: within its pages, checksummed, whole, and FDBox's. */
 static void __init fdbox_test_tree_checks(struct kunit *test)
 {
 	struct fdbox_kho_header hdr, bad;
 	void *fdt = fdbox_test_tree(test, &hdr, FDBOX_KHO_COMPATIBLE);
-	fdt32_t *len;
 	void *other;
+	fdt32_t *w;
 
 	KUNIT_EXPECT_NULL(test, fdbox_check_tree(&hdr, fdt));
 
@@ -170,24 +183,45 @@ static void __init fdbox_test_tree_checks(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&bad, fdt),
 			   "not a valid tree");
 
-	fdt_set_magic(fdt, FDT_MAGIC);
+	/* Not older than the version the kernel writes. */
+	fdt = fdbox_test_tree(test, &hdr, FDBOX_KHO_COMPATIBLE);
+	fdt_set_version(fdt, 16);
+	fdt_set_last_comp_version(fdt, 16);
+	hdr.crc = fdbox_kho_crc(fdt, hdr.size);
+	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&hdr, fdt),
+			   "not a valid tree");
 
 	/*
-	 * Checksummed, whole, but a property's length takes the walk back
-	 * to the property: libfdt stops there, and so the parse would.
+	 * Checksummed and whole, but libfdt's walks would stop early, or pass
+	 * over a property: the tag before the value of "/t/u32" (w[-3]), its
+	 * length (w[-2]), the offset of its name (w[-1]).
 	 */
-	bad = hdr;
-	len = (fdt32_t *)fdt_getprop(fdt, fdt_path_offset(fdt, "/t"), "u32",
-				     NULL);
-	KUNIT_ASSERT_NOT_NULL(test, len);
-	len[-2] = cpu_to_fdt32(-(u32)sizeof(struct fdt_property));
-	bad.crc = fdbox_kho_crc(fdt, bad.size);
-	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&bad, fdt), "tree damaged");
-	/* An FDT_END inside the root node. */
-	len[-2] = cpu_to_fdt32(sizeof(u32));
-	len[-3] = cpu_to_fdt32(FDT_END);
-	bad.crc = fdbox_kho_crc(fdt, bad.size);
-	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&bad, fdt), "tree damaged");
+	w = fdbox_test_prop(test, &hdr, "u32", &fdt);
+	w[-2] = cpu_to_fdt32(-(u32)sizeof(struct fdt_property));
+	hdr.crc = fdbox_kho_crc(fdt, hdr.size);
+	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&hdr, fdt), "tree damaged");
+	w = fdbox_test_prop(test, &hdr, "u32", &fdt);
+	w[-3] = cpu_to_fdt32(FDT_END);
+	hdr.crc = fdbox_kho_crc(fdt, hdr.size);
+	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&hdr, fdt), "tree damaged");
+	w = fdbox_test_prop(test, &hdr, "u32", &fdt);
+	w[-1] = cpu_to_fdt32(fdt_size_dt_strings(fdt));
+	hdr.crc = fdbox_kho_crc(fdt, hdr.size);
+	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&hdr, fdt), "tree damaged");
+	/*
+	 * A second root node: "/t/u64" (five words) and the two ends after it
+	 * become the ends of /t and /, a node "" and its end, and two NOPs.
+	 */
+	w = fdbox_test_prop(test, &hdr, "u64", &fdt) - 3;
+	w[0] = cpu_to_fdt32(FDT_END_NODE);
+	w[1] = cpu_to_fdt32(FDT_END_NODE);
+	w[2] = cpu_to_fdt32(FDT_BEGIN_NODE);
+	w[3] = 0;
+	w[4] = cpu_to_fdt32(FDT_END_NODE);
+	w[5] = cpu_to_fdt32(FDT_NOP);
+	w[6] = cpu_to_fdt32(FDT_NOP);
+	hdr.crc = fdbox_kho_crc(fdt, hdr.size);
+	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&hdr, fdt), "tree damaged");
 
 	other = fdbox_test_tree(test, &hdr, "fdbox-v0");
 	KUNIT_EXPECT_STREQ(test, fdbox_check_tree(&hdr, other),

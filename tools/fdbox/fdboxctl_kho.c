@@ -188,58 +188,62 @@ static const char *check_header(struct kho_view *v)
 }
 
 /*
- * fdbox_fdt_walks(), which steps with the kernel's fdt_next_tag(): the
- * offset of the first tag of the structure block of @fdt (@len bytes, its
- * header checked) that does not lead to the next one, or 0 if the block
- * ends as it should. Ours, not libfdt's: before 1.7 (bookworm has 1.6.1)
- * libfdt loops forever on a property length that wraps the walk back, and
- * its fdt_check_full() crashes on a node name of a tree older than version
- * 16, which the kernel never writes and this tool does not walk.
+ * fdbox_fdt_walks(), stepping as the kernel's fdt_next_tag() does: the
+ * offset in the tree of the first tag of @fdt (@len bytes, its header
+ * checked) that does not lead to the next one, lies outside the one root
+ * node, or is a property without a name; 0 if the tree ends as it should.
+ * Ours, not libfdt's: before 1.7 (bookworm has 1.6.1) libfdt loops forever
+ * on a property length that wraps the walk back, and its fdt_check_full()
+ * crashes on a node name of a tree older than version 16.
  */
 static uint64_t check_struct(const void *fdt, size_t len)
 {
-	uint64_t off = fdt_off_dt_struct(fdt), at;
-	uint64_t end = off + fdt_size_dt_struct(fdt);
-	const uint8_t *p = fdt;
+	uint64_t base = fdt_off_dt_struct(fdt), o = 0, at;
+	uint64_t size = fdt_size_dt_struct(fdt);
+	const uint8_t *p = (const uint8_t *)fdt + base;
+	bool rooted = false;
 	int depth = 0;
 	size_t n;
 
-	if (fdt_version(fdt) < 17 || end > len || off % 4)
-		return off ?: 1;
-	while (off + 4 <= end) {
-		at = off;
-		switch (fdt32_ld((const fdt32_t *)(p + off))) {
+	if (fdt_version(fdt) < 17 || base + size > len)
+		return base ?: 1;
+	while (o + 4 <= size) {
+		at = base + o;
+		switch (fdt32_ld((const fdt32_t *)(p + o))) {
 		case FDT_BEGIN_NODE:
-			n = strnlen((const char *)p + off + 4, end - off - 4);
-			if (off + 4 + n >= end)
+			n = strnlen((const char *)p + o + 4, size - o - 4);
+			if (o + 4 + n >= size || (!depth && rooted))
 				return at;
-			off = KHO_TAGALIGN(off + 4 + n + 1);
+			o = KHO_TAGALIGN(o + 4 + n + 1);
+			rooted = true;
 			depth++;
 			break;
 		case FDT_PROP:
-			if (end - off < sizeof(struct fdt_property))
+			if (size - o < sizeof(struct fdt_property) || !depth ||
+			    !fdt_get_string(fdt, fdt32_ld((const fdt32_t *)(p + o + 8)),
+					    NULL))
 				return at;
-			off += sizeof(struct fdt_property) +
-			       (uint64_t)fdt32_ld((const fdt32_t *)(p + off + 4));
-			if (off > end)
+			o += sizeof(struct fdt_property) +
+			     (uint64_t)fdt32_ld((const fdt32_t *)(p + o + 4));
+			if (o > size)
 				return at;
-			off = KHO_TAGALIGN(off);
+			o = KHO_TAGALIGN(o);
 			break;
 		case FDT_NOP:
-			off += 4;
+			o += 4;
 			break;
 		case FDT_END_NODE:
 			if (--depth < 0)
 				return at;
-			off += 4;
+			o += 4;
 			break;
 		case FDT_END:
-			return depth ? at : 0;
+			return rooted && !depth ? 0 : at;
 		default:
 			return at;
 		}
 	}
-	return off;
+	return base + o;
 }
 
 /* fdbox_check_tree(), on the tree's pages as read. */
@@ -253,7 +257,8 @@ static const char *check_tree(struct kho_view *v)
 		return "size beyond the tree";
 	if (kho_crc(fdt, v->hdr.size) != v->hdr.crc)
 		return "checksum mismatch";
-	if (v->hdr.size < FDT_V17_SIZE || fdt_check_header(fdt))
+	if (v->hdr.size < FDT_V17_SIZE || fdt_check_header(fdt) ||
+	    fdt_version(fdt) < 17)
 		return "not a valid tree";
 	if (fdt_totalsize(fdt) > v->hdr.size)
 		return "tree truncated";

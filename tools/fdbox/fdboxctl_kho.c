@@ -262,7 +262,7 @@ static const char *check_tree(struct kho_view *v)
 		return "not a valid tree";
 	if (fdt_totalsize(fdt) > v->hdr.size)
 		return "tree truncated";
-	v->damage_at = check_struct(fdt, fdt_totalsize(fdt));
+	/* kho_check() walked it: the header and size checks above held. */
 	if (v->damage_at)
 		return "tree damaged";
 	if (fdt_node_check_compatible(fdt, 0, KHO_COMPATIBLE))
@@ -278,22 +278,21 @@ static const char *check_tree(struct kho_view *v)
  */
 static void kho_check(struct kho_view *v)
 {
+	bool sound = false;
+
+	/* Walked once, before anything of libfdt walks it. */
+	if (v->tree_len >= (ssize_t)FDT_V17_SIZE && !fdt_check_header(v->tree) &&
+	    fdt_totalsize(v->tree) <= (size_t)v->tree_len) {
+		v->damage_at = check_struct(v->tree, fdt_totalsize(v->tree));
+		sound = !v->damage_at;
+	}
 	v->why = check_header(v);
 	if (!v->why && v->tree_len < 0)
 		v->why = "cannot map the tree";
 	if (!v->why)
 		v->why = check_tree(v);
-	if (v->tree_len < (ssize_t)FDT_V17_SIZE || fdt_check_header(v->tree) ||
-	    fdt_totalsize(v->tree) > (size_t)v->tree_len)
-		return;
-	if (!v->damage_at)
-		v->damage_at = check_struct(v->tree, fdt_totalsize(v->tree));
-	if (v->damage_at)
-		return;
-	if (v->why)
-		v->walkable = !fdt_check_full(v->tree, v->tree_len);
-	else
-		v->walkable = true;
+	if (sound)
+		v->walkable = !v->why || !fdt_check_full(v->tree, v->tree_len);
 }
 
 /* fdbox_fdt_string(): a NUL-terminated string of at most @max bytes. */

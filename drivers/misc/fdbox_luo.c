@@ -85,18 +85,18 @@
  *
  * It comes from the previous kernel and is checked before use: a header
  * with a wrong magic, version or checksum, a tree that cannot be mapped,
- * or with a wrong size or checksum, or not valid, not walkable to its
- * end or not "fdbox-v1", rejects the whole subtree; a box or an entry whose name, minor, string or
- * size does not check out, or whose name or minor is taken already, is
- * skipped. "minor", "next-minor" and the limits came after the first
- * kernels that wrote "fdbox-v1": a tree without them is still taken, its
- * boxes get new minors and default limits, and the cursor goes on after
- * the highest one restored. Each is reported. The checksums catch
- * corruption, not forgery: the data of an entry that passes is handed to
- * its LUO handler, which trusts the previous kernel as LUO sessions do, and
- * so are the tree's pages to KHO, which takes back only preserved pages.
- * Subtrees of version 1 (the tree inline in the subtree) are not read: no
- * kernel that wrote them was released.
+ * or with a wrong size or checksum, or not valid, not walkable to its end
+ * or not "fdbox-v1", rejects the whole subtree; a box or an entry whose
+ * name, minor, string or size does not check out, or whose name or minor
+ * is taken already, is skipped. "minor", "next-minor" and the limits came
+ * after the first kernels that wrote "fdbox-v1": a tree without them is
+ * still taken, its boxes get new minors and default limits, and the cursor
+ * goes on after the highest one restored. Each is reported. The checksums
+ * catch corruption, not forgery: the data of an entry that passes is
+ * handed to its LUO handler, which trusts the previous kernel as LUO
+ * sessions do, and so are the tree's pages to KHO, which takes back only
+ * preserved pages. Subtrees of version 1 (the tree inline in the subtree)
+ * are not read: no kernel that wrote them was released.
  */
 
 #define pr_fmt(fmt) "fdbox: " fmt

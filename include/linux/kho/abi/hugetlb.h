@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+
+#ifndef _LINUX_KHO_ABI_HUGETLB_H
+#define _LINUX_KHO_ABI_HUGETLB_H
+
+#include <linux/types.h>
+#include <linux/kho/abi/kexec_handover.h>
+
+/**
+ * DOC: hugetlb memfd Live Update ABI
+ *
+ * A memfd created with ``MFD_HUGETLB`` crosses a live update as one
+ * &struct hugetlb_luo_ser in preserved memory, handed to the next kernel by
+ * LUO as the file's serialized data, and an array of
+ * &struct hugetlb_luo_folio_ser, one per huge page of the file, in a
+ * preserved vmalloc area. The huge pages themselves are preserved folios
+ * of the huge page size. One &struct hugetlb_luo_pool_ser, the data of the
+ * handler's File-Lifecycle-Bound object, counts the huge pages of all
+ * preserved files, so that the next kernel's boot leaves them out of the
+ * pools it allocates. Any change to these structures requires a new
+ * compatible string.
+ */
+
+/**
+ * struct hugetlb_luo_folio_ser - One huge page of the file.
+ * @pfn:   Page frame number of the folio's first page.
+ * @index: Offset of the folio in the file, in huge pages.
+ */
+struct hugetlb_luo_folio_ser {
+	u64 pfn;
+	u64 index;
+} __packed;
+
+/**
+ * struct hugetlb_luo_ser - A hugetlb memfd.
+ * @pos:       The file position (f_pos).
+ * @size:      The file size in bytes, a multiple of the huge page size.
+ * @seals:     The memfd seals (uABI values).
+ * @shift:     log2 of the huge page size: the next kernel must have a
+ *             hugetlb page size of that shift.
+ * @nr_folios: Number of entries in @folios: every huge page of the file.
+ * @folios:    The preserved vmalloc area of the folio array.
+ */
+struct hugetlb_luo_ser {
+	u64 pos;
+	u64 size;
+	u32 seals;
+	u32 shift;
+	u64 nr_folios;
+	struct kho_vmalloc folios;
+} __packed;
+
+/* Huge page orders that &struct hugetlb_luo_pool_ser counts. */
+#define HUGETLB_LUO_ORDERS		32
+
+/**
+ * struct hugetlb_luo_pool_ser - The huge pages the preserved files hold.
+ * @pages: For each huge page order, the number of huge pages of that
+ *         order that the preserved hugetlb memfds hold. The next kernel
+ *         allocates that many fewer at boot for a pool of that order.
+ *
+ * It is the data of the File-Lifecycle-Bound object of the hugetlb memfd
+ * handler, in one preserved page.
+ */
+struct hugetlb_luo_pool_ser {
+	u64 pages[HUGETLB_LUO_ORDERS];
+} __packed;
+
+/* The compatibility string of the hugetlb memfd file handler. */
+#define HUGETLB_LUO_FH_COMPATIBLE	"hugetlb-memfd-v1"
+
+/* The compatibility string of its File-Lifecycle-Bound object. */
+#define HUGETLB_LUO_FLB_COMPATIBLE	"hugetlb-pool-v1"
+
+#endif /* _LINUX_KHO_ABI_HUGETLB_H */

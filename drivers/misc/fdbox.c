@@ -19,7 +19,8 @@
  *   created or filled it.
  *
  * Only files whose type has a registered &struct fdbox_file_handler may be
- * put in a box; memfds are the first such type.
+ * put in a box: memfds, of shmem ("memfd") or of huge pages
+ * ("memfd-hugetlb"), so far.
  *
  * Locking:
  *
@@ -36,13 +37,15 @@
  *   as it is out of it, without waiting for RCU.
  *
  * Lock order: ``fdbox_lock`` -> ``box->lock`` -> the inode lock of a
- * boxed file (the memfd seal hooks, and memfd_luo at PREPARE).
+ * boxed file (the memfd seal hooks, and memfd_luo or hugetlb_luo at
+ * PREPARE).
  *
  * Limits: a box holds at most ``max_entries`` entries and ``max_bytes``
  * bytes of file size, which only root sets. PUT checks a file's size as
- * it is then; SEAL freezes the size of every memfd (memfd_luo's own
- * freeze, lifted at UNSEAL) and measures again, so that PREPARE, which
- * allocates and pins every page up to that size, gets what was checked.
+ * it is then; SEAL freezes the size of every memfd (the freeze memfd_luo
+ * or hugetlb_luo takes, lifted at UNSEAL) and measures again, so that
+ * PREPARE, which allocates and pins every page up to that size, gets what
+ * was checked.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -56,6 +59,7 @@
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hugetlb.h>
 #include <linux/idr.h>
 #include <linux/init.h>
 #include <linux/jhash.h>
@@ -1368,7 +1372,7 @@ void fdbox_unregister_handler(struct fdbox_file_handler *handler)
 }
 EXPORT_SYMBOL_GPL(fdbox_unregister_handler);
 
-/* memfd: an unlinked shmem file. Hugetlb memfds are not supported. */
+/* memfd: an unlinked shmem file. */
 static bool fdbox_memfd_can_box(const struct fdbox_file_handler *handler,
 				struct file *file)
 {
@@ -1419,6 +1423,75 @@ static struct fdbox_file_handler fdbox_memfd_handler = {
 	.freeze_at_prepare = true,
 };
 
+#ifdef CONFIG_HUGETLBFS
+/*
+ * A memfd of huge pages: an unlinked hugetlbfs file, of pages that
+ * hugetlb_luo can carry (not gigantic ones).
+ */
+static bool fdbox_hugetlb_can_box(const struct fdbox_file_handler *handler,
+				  struct file *file)
+{
+	return is_file_hugepages(file) && !file_inode(file)->i_nlink &&
+	       !hstate_is_gigantic(hstate_file(file));
+}
+
+/* As a sealed memfd, with the freeze hugetlb_luo takes at preservation. */
+static int fdbox_hugetlb_freeze(struct file *file, bool freeze)
+{
+	struct inode *inode = file_inode(file);
+
+	inode_lock(inode);
+	hugetlbfs_freeze(inode, freeze);
+	inode_unlock(inode);
+	return 0;
+}
+
+static int fdbox_hugetlb_seal(const struct fdbox_file_handler *handler,
+			      struct file *file)
+{
+	return fdbox_hugetlb_freeze(file, true);
+}
+
+static int fdbox_hugetlb_unseal(const struct fdbox_file_handler *handler,
+				struct file *file)
+{
+	return fdbox_hugetlb_freeze(file, false);
+}
+
+static const struct fdbox_file_ops fdbox_hugetlb_ops = {
+	.can_box = fdbox_hugetlb_can_box,
+	.seal = fdbox_hugetlb_seal,
+	.unseal = fdbox_hugetlb_unseal,
+};
+
+static struct fdbox_file_handler fdbox_hugetlb_handler = {
+	.name = "memfd-hugetlb",
+	.ops = &fdbox_hugetlb_ops,
+	.owner = THIS_MODULE,
+	/* hugetlb_luo's freeze saves the file position, nothing else. */
+	.freeze_at_prepare = true,
+};
+
+static int fdbox_register_hugetlb(void)
+{
+	return fdbox_register_handler(&fdbox_hugetlb_handler);
+}
+
+static void fdbox_unregister_hugetlb(void)
+{
+	fdbox_unregister_handler(&fdbox_hugetlb_handler);
+}
+#else
+static int fdbox_register_hugetlb(void)
+{
+	return 0;
+}
+
+static void fdbox_unregister_hugetlb(void)
+{
+}
+#endif
+
 static int __init fdbox_init(void)
 {
 	int err;
@@ -1439,14 +1512,20 @@ static int __init fdbox_init(void)
 	if (err)
 		goto err_class;
 
+	err = fdbox_register_hugetlb();
+	if (err)
+		goto err_memfd;
+
 	err = misc_register(&fdbox_misc);
 	if (err)
-		goto err_handler;
+		goto err_hugetlb;
 
 	fdbox_luo_init();
 	return 0;
 
-err_handler:
+err_hugetlb:
+	fdbox_unregister_hugetlb();
+err_memfd:
 	fdbox_unregister_handler(&fdbox_memfd_handler);
 err_class:
 	class_unregister(&fdbox_class);

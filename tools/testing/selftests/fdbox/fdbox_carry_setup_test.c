@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "fdbox_carry.h"
+#include "fdbox_hugetlb.h"
 #include "fdbox_run.h"
 #include "luo_util.h"
 #include "../kselftest_harness.h"
@@ -276,8 +277,51 @@ TEST(unclaimed)
 	ASSERT_EQ(0, ftruncate(fd, 64 * MiB));
 	ASSERT_EQ(0, fallocate(fd, 0, 0, 64 * MiB));
 	ASSERT_EQ(0, fdbox_put(box, fd, "cache"));
+	/* Huge pages never taken back join the next kernel's pool at FINISH. */
+	fd = huge_memfd("unclaimed-huge", CARRY_UNCLAIMED_HUGE_PAGES, 98);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, fdbox_put(box, fd, "huge-cache"));
 	ASSERT_EQ(0, fdbox_seal(box));
 	manifest_add("unclaimed carry-unclaimed %lu\n", 64 * MiB);
+	close(box);
+	close(ctl);
+}
+
+/*
+ * A memfd of 2 MiB pages, as a VM's guest memory on most hosts: the next
+ * stage checks its contents, frames, size, position and seals, and the
+ * pool's counters around it.
+ */
+TEST(hugetlb)
+{
+	uint64_t seed, pfns[CARRY_HUGE_PAGES];
+	int ctl, box, fd, i;
+	FILE *f;
+
+	unlink(CARRY_HUGE_RECORD);
+	if (last_stage())
+		SKIP(return, "no live update follows this stage");
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	box = box_new(ctl, CARRY_HUGE_BOX);
+	ASSERT_GE(box, 0);
+	ASSERT_EQ(sizeof(seed), getrandom(&seed, sizeof(seed), 0));
+	fd = huge_memfd("guest-ram", CARRY_HUGE_PAGES, seed);
+	ASSERT_GE(fd, 0) TH_LOG("the VM boots with hugepages=%d", HUGE_POOL);
+	ASSERT_EQ(0, huge_check(fd, CARRY_HUGE_PAGES, seed, pfns));
+	ASSERT_EQ(0, fcntl(fd, F_ADD_SEALS, CARRY_HUGE_SEALS));
+	ASSERT_EQ(CARRY_HUGE_POS, lseek(fd, CARRY_HUGE_POS, SEEK_SET));
+	ASSERT_EQ(0, fdbox_put(box, fd, "ram"));
+	ASSERT_EQ(0, fdbox_seal(box));
+	manifest_add("huge %s\n", CARRY_HUGE_BOX);
+
+	f = fopen(CARRY_HUGE_RECORD, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "%llu", (unsigned long long)seed);
+	for (i = 0; i < CARRY_HUGE_PAGES; i++)
+		fprintf(f, " %llu", (unsigned long long)pfns[i]);
+	fprintf(f, "\n");
+	ASSERT_EQ(0, fclose(f));
 	close(box);
 	close(ctl);
 }

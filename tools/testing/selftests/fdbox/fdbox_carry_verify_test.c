@@ -22,6 +22,7 @@
 
 #include "fdbox_carry.h"
 #include "fdbox_hostile.h"
+#include "fdbox_hugetlb.h"
 #include "fdbox_kho.h"
 #include "fdbox_run.h"
 #include "luo_util.h"
@@ -547,12 +548,101 @@ static int race_check(struct __test_metadata *_metadata, int ctl, int b,
 }
 
 /*
+ * A memfd of 2 MiB pages comes back with the same frames and contents. The
+ * boot allocated the pool that hugepages= asks for less the pages carried,
+ * none of them a carried one; UNSEAL brings the pool to its size, and
+ * closing the file leaves its pages in the pool, free.
+ */
+TEST(hugetlb)
+{
+	uint64_t seed, pfns[CARRY_HUGE_PAGES], now[CARRY_HUGE_PAGES];
+	struct huge_counts before, c;
+	unsigned long long v;
+	int ctl, box, fd, pool, i;
+	long carried;
+	FILE *f;
+
+	if (!carry_verifies())
+		SKIP(return, "no carry live update before this stage");
+	f = fopen(CARRY_HUGE_RECORD, "r");
+	if (!f) {
+		ASSERT_TRUE(fdbox_tests_selected()) TH_LOG("no %s",
+							   CARRY_HUGE_RECORD);
+		SKIP(return, "the setup test was not selected");
+	}
+	ASSERT_EQ(1, fscanf(f, "%llu", &v));
+	seed = v;
+	for (i = 0; i < CARRY_HUGE_PAGES; i++) {
+		ASSERT_EQ(1, fscanf(f, "%llu", &v));
+		pfns[i] = v;
+	}
+	fclose(f);
+	unlink(CARRY_HUGE_RECORD);
+	carried = CARRY_HUGE_PAGES;
+	if (fdbox_box_exists("carry-unclaimed"))
+		carried += CARRY_UNCLAIMED_HUGE_PAGES;
+
+	/* The boot allocated the rest of the pool, all free. */
+	huge_counts(&before);
+	ASSERT_TRUE(huge_counts_agree(&before));
+	EXPECT_EQ(HUGE_POOL - carried, before.total);
+	EXPECT_EQ(HUGE_POOL - carried, before.free);
+	EXPECT_EQ(0, before.surp);
+	EXPECT_EQ(0, before.rsvd);
+
+	/* Fill every free page of the pool: none of them is a carried one. */
+	pool = huge_memfd("pool", before.free, ~seed);
+	ASSERT_GE(pool, 0);
+
+	box = fdbox_open_box(CARRY_HUGE_BOX);
+	ASSERT_GE(box, 0);
+	ASSERT_EQ(0, fdbox_unseal(box));
+	fd = fdbox_get(box, "ram");
+	ASSERT_GE(fd, 0);
+	huge_counts(&c);
+	EXPECT_TRUE(huge_counts_agree(&c));
+	EXPECT_EQ(before.total + CARRY_HUGE_PAGES, c.total);
+	EXPECT_EQ(0, c.surp);
+	EXPECT_EQ(0, c.free);
+	EXPECT_EQ(0, c.rsvd);
+
+	EXPECT_EQ(CARRY_HUGE_POS, lseek(fd, 0, SEEK_CUR));
+	EXPECT_EQ(CARRY_HUGE_PAGES * HUGE_SIZE, lseek(fd, 0, SEEK_END));
+	EXPECT_EQ(CARRY_HUGE_SEALS, fcntl(fd, F_GET_SEALS));
+	ASSERT_EQ(0, huge_check(fd, CARRY_HUGE_PAGES, seed, now));
+	for (i = 0; i < CARRY_HUGE_PAGES; i++)
+		EXPECT_EQ(pfns[i], now[i]) TH_LOG("page %d", i);
+	EXPECT_EQ(0, huge_check(pool, before.free, ~seed, NULL));
+	/* The mapping reserved nothing: the file's pages are all there. */
+	huge_counts(&c);
+	EXPECT_EQ(0, c.rsvd);
+	EXPECT_EQ(0, c.free);
+
+	close(fd);
+	close(pool);
+	close(box);
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	EXPECT_EQ(0, fdbox_delete(ctl, CARRY_HUGE_BOX));
+	close(ctl);
+
+	/* Every page in the pool, free. */
+	huge_counts(&c);
+	EXPECT_TRUE(huge_counts_agree(&c));
+	EXPECT_EQ(before.total + CARRY_HUGE_PAGES, c.total);
+	EXPECT_EQ(c.total, c.free);
+	EXPECT_EQ(0, c.surp);
+	EXPECT_EQ(0, c.rsvd);
+}
+
+/*
  * Runs last: FINISH, while two threads UNSEAL the race boxes. FINISH drops
  * the box nobody unsealed and frees its memory; each race box is either
  * unsealed whole or dropped, never half restored from released data.
  */
 TEST(finish_releases_unclaimed)
 {
+	struct huge_counts huge, huge_after;
 	long before, after, bytes = 0;
 	char damage[32];
 	struct racer racer[2] = { };
@@ -599,6 +689,7 @@ TEST(finish_releases_unclaimed)
 
 	luo = luo_open();
 	ASSERT_GE(luo, 0);
+	huge_counts(&huge);
 	before = free_kb();
 	atomic_store(&go, 1);
 	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_FINISH));
@@ -608,6 +699,12 @@ TEST(finish_releases_unclaimed)
 	fdbox_write_file(FINISH_DELAY_KNOB, "0");
 	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
 	EXPECT_FALSE(fdbox_box_exists(box));
+	/* The unclaimed huge pages joined the pool, free. */
+	huge_counts(&huge_after);
+	EXPECT_TRUE(huge_counts_agree(&huge_after));
+	EXPECT_EQ(huge.total + CARRY_UNCLAIMED_HUGE_PAGES, huge_after.total);
+	EXPECT_EQ(huge.free + CARRY_UNCLAIMED_HUGE_PAGES, huge_after.free);
+	EXPECT_EQ(HUGE_POOL, huge_after.total);
 
 	ctl = fdbox_open_ctl();
 	ASSERT_GE(ctl, 0);

@@ -28,6 +28,7 @@
 
 #include <linux/fdbox.h>
 
+#include "fdbox_hugetlb.h"
 #include "fdbox_run.h"
 #include "fdbox_util.h"
 #include "luo_util.h"
@@ -424,6 +425,88 @@ TEST_F(fdbox, put_unsupported)
 	close(reg);
 	close(p[0]);
 	close(p[1]);
+}
+
+/*
+ * A memfd of huge pages goes in a box and comes out whole; while its box is
+ * sealed, its size and its pages are fixed (hugetlb_luo preserves what
+ * SEAL checked), and the pool's counters do not move.
+ */
+TEST_F(fdbox, hugetlb)
+{
+	struct fdbox_entry_info info;
+	struct huge_counts before, c;
+	__u32 count = 1;
+	int mfd, other, fd, luo;
+
+	huge_counts(&before);
+	ASSERT_TRUE(huge_counts_agree(&before));
+	ASSERT_GE(before.free, 4) TH_LOG("the VM boots with hugepages=%d",
+					 HUGE_POOL);
+	mfd = huge_memfd("huge", 2, 7);
+	ASSERT_GE(mfd, 0);
+	other = dup(mfd);
+	ASSERT_GE(other, 0);
+	ASSERT_EQ(0, fdbox_put(self->box, mfd, "huge"));
+	ASSERT_EQ(0, fdbox_list(self->box, FDBOX_LIST_ENTRIES, &info,
+				sizeof(info), &count));
+	EXPECT_STREQ("memfd-hugetlb", (char *)info.type);
+	EXPECT_EQ(2 * HUGE_SIZE, info.size);
+	ASSERT_EQ(0, fdbox_seal(self->box));
+
+	/* Another holder of the file can resize it or fallocate no more. */
+	EXPECT_EQ(-1, ftruncate(other, 4 * HUGE_SIZE));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, ftruncate(other, HUGE_SIZE));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, fallocate(other, 0, 0, 4 * HUGE_SIZE));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, fallocate(other, FALLOC_FL_PUNCH_HOLE |
+				FALLOC_FL_KEEP_SIZE, 0, HUGE_SIZE));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(0, huge_check(other, 2, 7, NULL));
+	huge_counts(&c);
+	EXPECT_EQ(before.total, c.total);
+	EXPECT_EQ(before.free - 2, c.free);
+
+	/*
+	 * PREPARE preserves the file through hugetlb_luo, which freezes it
+	 * too; CANCEL lifts that freeze only, and unpins its pages.
+	 */
+	luo = luo_open_checked(_metadata);
+	if (luo >= 0) {
+		ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_PREPARE));
+		EXPECT_EQ(-1, ftruncate(other, 4 * HUGE_SIZE));
+		ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_CANCEL));
+		EXPECT_EQ(-1, ftruncate(other, 4 * HUGE_SIZE));
+		EXPECT_EQ(EPERM, errno);
+		close(luo);
+	}
+
+	/* UNSEAL lifts the freeze; the file is intact. */
+	ASSERT_EQ(0, fdbox_unseal(self->box));
+	EXPECT_EQ(0, ftruncate(other, 3 * HUGE_SIZE));
+	EXPECT_EQ(0, ftruncate(other, 2 * HUGE_SIZE));
+	close(other);
+	fd = fdbox_get(self->box, "huge");
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(0, huge_check(fd, 2, 7, NULL));
+	close(fd);
+
+	/* Every page back in the pool. */
+	huge_counts(&c);
+	EXPECT_TRUE(huge_counts_agree(&c));
+	EXPECT_EQ(before.total, c.total);
+	EXPECT_EQ(before.free, c.free);
+	EXPECT_EQ(before.rsvd, c.rsvd);
+
+	/* Gigantic pages cannot cross a live update: refused at once. */
+	mfd = memfd_create("gigantic", MFD_HUGETLB | MFD_HUGE_1GB);
+	ASSERT_GE(mfd, 0) TH_LOG("no 1 GiB huge page size: %s",
+				 strerror(errno));
+	EXPECT_EQ(-EOPNOTSUPP, fdbox_put(self->box, mfd, "gigantic"));
+	EXPECT_TRUE(fd_is_open(mfd));
+	close(mfd);
 }
 
 TEST_F(fdbox, duplicate_entry)

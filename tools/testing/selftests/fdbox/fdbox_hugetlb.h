@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers of the hugetlb memfd tests: the pool counters, as /proc/meminfo
+ * and the 2 MiB size's sysfs directory show them, and memfds of 2 MiB
+ * pages filled with a pattern that tells every 8 bytes apart.
+ */
+#ifndef _FDBOX_HUGETLB_H
+#define _FDBOX_HUGETLB_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#ifndef MFD_HUGETLB
+#define MFD_HUGETLB	0x0004U
+#endif
+#ifndef MFD_HUGE_1GB
+#define MFD_HUGE_1GB	(30U << 26)
+#endif
+
+#define HUGE_SIZE	(2UL << 20)
+#define HUGE_SYSFS	"/sys/kernel/mm/hugepages/hugepages-2048kB/"
+/* The VM runner boots every kernel with this many 2 MiB pages. */
+#define HUGE_POOL	16
+
+/* The carry test's memfd of huge pages: its box, size, and its record. */
+#define CARRY_HUGE_BOX		"carry-hugetlb"
+#define CARRY_HUGE_PAGES	4
+#define CARRY_HUGE_POS		12345
+#define CARRY_HUGE_SEALS	(F_SEAL_SHRINK | F_SEAL_GROW)
+#define CARRY_HUGE_RECORD	"/fdbox/carry-hugetlb.record"
+/* The huge pages of the box that nobody claims: FINISH adds them to the pool. */
+#define CARRY_UNCLAIMED_HUGE_PAGES	2
+
+struct huge_counts {
+	/* /proc/meminfo: HugePages_Total, _Free, _Rsvd, _Surp. */
+	long total, free, rsvd, surp;
+	/* sysfs: nr_hugepages (the persistent pool), free, resv, surplus. */
+	long nr, sfree, sresv, ssurp;
+};
+
+static inline long huge_sysfs(const char *name)
+{
+	char path[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), HUGE_SYSFS "%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static inline void huge_counts(struct huge_counts *c)
+{
+	char line[128];
+	long v;
+	FILE *f;
+
+	memset(c, 0xff, sizeof(*c));
+	f = fopen("/proc/meminfo", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "HugePages_Total: %ld", &v) == 1)
+			c->total = v;
+		else if (sscanf(line, "HugePages_Free: %ld", &v) == 1)
+			c->free = v;
+		else if (sscanf(line, "HugePages_Rsvd: %ld", &v) == 1)
+			c->rsvd = v;
+		else if (sscanf(line, "HugePages_Surp: %ld", &v) == 1)
+			c->surp = v;
+	}
+	if (f)
+		fclose(f);
+	c->nr = huge_sysfs("nr_hugepages");
+	c->sfree = huge_sysfs("free_hugepages");
+	c->sresv = huge_sysfs("resv_hugepages");
+	c->ssurp = huge_sysfs("surplus_hugepages");
+}
+
+/* Whether the two views agree: the persistent pool is Total - Surp. */
+static inline bool huge_counts_agree(const struct huge_counts *c)
+{
+	return c->total >= 0 && c->nr == c->total - c->surp &&
+	       c->sfree == c->free && c->sresv == c->rsvd &&
+	       c->ssurp == c->surp;
+}
+
+static inline uint64_t huge_word(uint64_t seed, size_t off)
+{
+	return (seed ^ off) * 0x9e3779b97f4a7c15ULL;
+}
+
+/* A memfd of @pages 2 MiB pages, every word written; -errno on failure. */
+static inline int huge_memfd(const char *name, size_t pages, uint64_t seed)
+{
+	size_t size = pages * HUGE_SIZE, i;
+	uint64_t *p;
+	int fd;
+
+	fd = memfd_create(name, MFD_HUGETLB | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, size))
+		goto err;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		goto err;
+	for (i = 0; i < size / 8; i++)
+		p[i] = huge_word(seed, i * 8);
+	munmap(p, size);
+	return fd;
+err:
+	i = errno;
+	close(fd);
+	return -(int)i;
+}
+
+/*
+ * Check every word of memfd @fd of @pages 2 MiB pages and, if @pfns is not
+ * NULL, give the frame of each page's start: 0 if all is well, the byte
+ * offset + 1 of the first wrong word, or -errno.
+ */
+static inline long huge_check(int fd, size_t pages, uint64_t seed,
+			      uint64_t *pfns)
+{
+	size_t size = pages * HUGE_SIZE, i;
+	long ret = 0;
+	uint64_t *p;
+	int pm;
+
+	p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	for (i = 0; i < size / 8; i++) {
+		if (p[i] != huge_word(seed, i * 8)) {
+			ret = i * 8 + 1;
+			goto out;
+		}
+	}
+	if (!pfns)
+		goto out;
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	if (pm < 0) {
+		ret = -errno;
+		goto out;
+	}
+	/* Bit 63: present; bits 0-54: the frame (root only). */
+	for (i = 0; i < pages && !ret; i++) {
+		uintptr_t page = ((uintptr_t)p + i * HUGE_SIZE) / 4096;
+
+		if (pread(pm, &pfns[i], 8, page * 8) != 8)
+			ret = -EIO;
+		else if (!(pfns[i] >> 63) || !(pfns[i] & ((1ULL << 55) - 1)))
+			ret = -ENODATA;
+		pfns[i] &= (1ULL << 55) - 1;
+	}
+	close(pm);
+out:
+	munmap(p, size);
+	return ret;
+}
+
+#endif /* _FDBOX_HUGETLB_H */

@@ -264,30 +264,34 @@ static void hugetlb_luo_unpreserve(struct liveupdate_file_op_args *args)
 }
 
 /*
- * Hand the folios from @first on, which no file took, to the pool of @h as
- * free pages while it is short of its size, and the rest (all of them if
- * @h is NULL) to the page allocator.
+ * Hand the folios from @first on, which no file took, to the pool of their
+ * size as free pages while it is short of its size, and the rest to the
+ * page allocator. The size is the folios' own, not the serialized one,
+ * which may be what made the retrieve fail.
  */
-static void hugetlb_luo_discard(struct hstate *h,
-				const struct hugetlb_luo_folio_ser *folios_ser,
+static void hugetlb_luo_discard(const struct hugetlb_luo_folio_ser *folios_ser,
 				u64 first, u64 nr)
 {
+	struct hstate *h = NULL;
 	unsigned long room = 0;
 	struct folio *folio;
 	LIST_HEAD(pool);
 	u64 i;
 
-	if (h) {
-		spin_lock_irq(&hugetlb_lock);
-		if (h->max_huge_pages > hugetlb_luo_persistent(h))
-			room = h->max_huge_pages - hugetlb_luo_persistent(h);
-		spin_unlock_irq(&hugetlb_lock);
-	}
-
 	for (i = first; i < nr; i++) {
 		folio = kho_restore_folio(PFN_PHYS(folios_ser[i].pfn));
 		if (!folio)
 			continue;
+		if (!h) {
+			h = hugetlb_luo_hstate(folio_order(folio) + PAGE_SHIFT);
+			if (h) {
+				spin_lock_irq(&hugetlb_lock);
+				if (h->max_huge_pages > hugetlb_luo_persistent(h))
+					room = h->max_huge_pages -
+					       hugetlb_luo_persistent(h);
+				spin_unlock_irq(&hugetlb_lock);
+			}
+		}
 		if (room && folio_order(folio) == huge_page_order(h) &&
 		    folio_ref_freeze(folio, 1)) {
 			init_new_hugetlb_folio(folio);
@@ -367,14 +371,17 @@ static int hugetlb_luo_retrieve_folios(struct hstate *h, struct inode *inode,
 	int err;
 	u64 i;
 
+	/* Checked first, so that a failure below only concerns folio i. */
 	for (i = 0; i < nr; i++) {
 		if (fs[i].index >= end) {
 			pr_err("folio %llu: index %llu past the end of the file\n",
 			       i, fs[i].index);
-			err = -EINVAL;
-			goto err_discard;
+			hugetlb_luo_discard(fs, 0, nr);
+			return -EINVAL;
 		}
+	}
 
+	for (i = 0; i < nr; i++) {
 		folio = kho_restore_folio(PFN_PHYS(fs[i].pfn));
 		if (!folio) {
 			pr_err("folio %llu: pfn %#llx was not preserved\n",
@@ -402,7 +409,7 @@ static int hugetlb_luo_retrieve_folios(struct hstate *h, struct inode *inode,
 
 	/* The file frees what it holds; the rest goes back here. */
 err_discard:
-	hugetlb_luo_discard(h, fs, i + 1, nr);
+	hugetlb_luo_discard(fs, i + 1, nr);
 	return err;
 }
 
@@ -464,7 +471,7 @@ static int hugetlb_luo_retrieve(struct liveupdate_file_op_args *args)
 	goto out_vfree;
 
 out_discard:
-	hugetlb_luo_discard(h, folios_ser, 0, ser->nr_folios);
+	hugetlb_luo_discard(folios_ser, 0, ser->nr_folios);
 out_vfree:
 	vfree(folios_ser);
 out_free_ser:
@@ -488,8 +495,7 @@ static void hugetlb_luo_finish(struct liveupdate_file_op_args *args)
 	if (ser->nr_folios) {
 		folios_ser = kho_restore_vmalloc(&ser->folios);
 		if (folios_ser) {
-			hugetlb_luo_discard(hugetlb_luo_hstate(ser->shift),
-					    folios_ser, 0, ser->nr_folios);
+			hugetlb_luo_discard(folios_ser, 0, ser->nr_folios);
 			vfree(folios_ser);
 		}
 	}

@@ -19,6 +19,10 @@
  *   entry-type BOX NAME    the first entry names the FDBox handler NAME
  *   entry-data-wrap BOX    the length of its "data" wraps the walk of the
  *                          tree back to that property
+ *   hugetlb-size BOX       the first entry, a hugetlb memfd, has one huge
+ *                          page more than its size holds (hugetlb_luo's
+ *                          data, not the tree)
+ *   hugetlb-shift BOX      its huge page size is 1 TiB
  *   version                the header has the next version
  *   truncate               the header gives half the tree's size
  *   bitflip SEED           eight bits of header and tree flip, at places
@@ -47,13 +51,16 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/init.h>
+#include <linux/io.h>
 #include <linux/kho/abi/fdbox.h>
+#include <linux/kho/abi/hugetlb.h>
 #include <linux/libfdt.h>
 #include <linux/mutex.h>
 #include <linux/prandom.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/unaligned.h>
 
 #include "fdbox_internal.h"
 
@@ -97,6 +104,8 @@ static const struct {
 	{ "entry-luo-handler", 1, true },
 	{ "entry-type", 2, true },
 	{ "entry-data-wrap", 1, true },
+	{ "hugetlb-size", 1, true },
+	{ "hugetlb-shift", 1, true },
 	{ "version", 0, false },
 	{ "truncate", 0, false },
 	{ "bitflip", 1, false },
@@ -136,6 +145,34 @@ static int damage_unterminate(void *fdt, int node, const char *prop)
 	if (!s || len < 1)
 		return -FDT_ERR_NOTFOUND;
 	s[len - 1] = 'X';
+	return 0;
+}
+
+/*
+ * Damage the hugetlb_luo data of entry @node, preserved memory that the
+ * tree points to: the next kernel's retrieve must refuse it and give the
+ * pages back to the pool.
+ */
+static int damage_hugetlb(void *fdt, int node, const char *cmd)
+{
+	struct hugetlb_luo_ser *ser;
+	const char *compat;
+	const void *data;
+	int len;
+
+	compat = fdt_getprop(fdt, node, "luo-handler", &len);
+	data = fdt_getprop(fdt, node, "data", &len);
+	if (!compat || strcmp(compat, HUGETLB_LUO_FH_COMPATIBLE) || !data ||
+	    len != sizeof(u64))
+		return -FDT_ERR_BADVALUE;
+	ser = phys_to_virt(get_unaligned_be64(data));
+	if (!strcmp(cmd, "hugetlb-shift")) {
+		ser->shift = 40;
+		return 0;
+	}
+	if (ser->size < (1ULL << ser->shift))
+		return -FDT_ERR_BADVALUE;
+	ser->size -= 1ULL << ser->shift;
 	return 0;
 }
 
@@ -188,6 +225,8 @@ static int damage_apply_tree(void *fdt, const struct fdbox_damage *d)
 					  "fdbox-test-none-v1");
 	if (!strcmp(d->cmd, "entry-type"))
 		return fdt_setprop_string(fdt, fd0, "fdbox-handler", d->arg);
+	if (!strncmp(d->cmd, "hugetlb-", 8))
+		return damage_hugetlb(fdt, fd0, d->cmd);
 	if (!strcmp(d->cmd, "entry-data-wrap")) {
 		fdt32_t *data = fdt_getprop_w(fdt, fd0, "data", &len);
 

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -36,6 +37,34 @@
 #define CARRY_HUGE_RECORD	"/fdbox/carry-hugetlb.record"
 /* The huge pages of the box that nobody claims: FINISH adds them to the pool. */
 #define CARRY_UNCLAIMED_HUGE_PAGES	2
+
+/*
+ * The damaged live update: the last one of a run of four stages or more
+ * (after the carry tests'), that the QEMU scenario's setup prepares. Each
+ * box's hugetlb memfd has its hugetlb_luo data damaged; UNSEAL fails with
+ * the errno given.
+ */
+#define HUGE_DAMAGED_RECORD	"/fdbox/hugetlb-damaged.record"
+#define HUGE_DAMAGED_BOXES	2
+#define HUGE_DAMAGED_PAGES	2
+
+static const struct {
+	const char *box;
+	const char *damage;
+	int err;
+} huge_damaged[HUGE_DAMAGED_BOXES] = {
+	{ "hugetlb-damaged-size", "hugetlb-size", -EINVAL },
+	{ "hugetlb-damaged-shift", "hugetlb-shift", -EOPNOTSUPP },
+};
+
+/* Whether the live update into stage @stage is the damaged one. */
+static inline bool huge_damaged_stage(int stage)
+{
+	const char *s = getenv("FDBOX_STAGES");
+	int stages = s ? atoi(s) : 1;
+
+	return stages >= 4 && stage == stages;
+}
 
 struct huge_counts {
 	/* /proc/meminfo: HugePages_Total, _Free, _Rsvd, _Surp. */

@@ -56,6 +56,7 @@
 #include <uapi/linux/memfd.h>
 
 #include "hugetlb_internal.h"
+#include "hugetlb_vmemmap.h"
 
 #define HUGETLB_LUO_ALL_SEALS	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
 				 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | \
@@ -66,7 +67,7 @@
 
 static struct liveupdate_flb hugetlb_luo_flb;
 
-/* The pages of @h's pool that hugepages= or nr_hugepages asks for. */
+/* The pages of @h's persistent pool: all but the surplus ones. */
 static unsigned long hugetlb_luo_persistent(struct hstate *h)
 {
 	lockdep_assert_held(&hugetlb_lock);
@@ -98,9 +99,9 @@ static void hugetlb_luo_count(struct hstate *h, u64 nr, bool add)
 		return;
 	scoped_guard(spinlock, &hugetlb_luo_pool_lock) {
 		if (add)
-			pool->pages[huge_page_order(h)] += nr;
+			pool->pages[huge_page_shift(h)] += nr;
 		else
-			pool->pages[huge_page_order(h)] -= nr;
+			pool->pages[huge_page_shift(h)] -= nr;
 	}
 	liveupdate_flb_put_outgoing(&hugetlb_luo_flb);
 }
@@ -263,6 +264,9 @@ static void hugetlb_luo_unpreserve(struct liveupdate_file_op_args *args)
 	inode_unlock(inode);
 }
 
+/* Folios given to the pool at a time: hugetlb_lock is taken for each. */
+#define HUGETLB_LUO_BATCH	512
+
 /*
  * Hand the folios from @first on, which no file took, to the pool of their
  * size as free pages while it is short of its size, and the rest to the
@@ -272,34 +276,41 @@ static void hugetlb_luo_unpreserve(struct liveupdate_file_op_args *args)
 static void hugetlb_luo_discard(const struct hugetlb_luo_folio_ser *folios_ser,
 				u64 first, u64 nr)
 {
+	unsigned long room = 0, batch = 0;
 	struct hstate *h = NULL;
-	unsigned long room = 0;
 	struct folio *folio;
 	LIST_HEAD(pool);
 	u64 i;
 
 	for (i = first; i < nr; i++) {
+		/* Frame 0 is never a preserved folio: an unused entry. */
+		if (!folios_ser[i].pfn)
+			continue;
 		folio = kho_restore_folio(PFN_PHYS(folios_ser[i].pfn));
 		if (!folio)
 			continue;
-		if (!h) {
+		if (!h)
 			h = hugetlb_luo_hstate(folio_order(folio) + PAGE_SHIFT);
-			if (h) {
-				spin_lock_irq(&hugetlb_lock);
-				if (h->max_huge_pages > hugetlb_luo_persistent(h))
-					room = h->max_huge_pages -
-					       hugetlb_luo_persistent(h);
-				spin_unlock_irq(&hugetlb_lock);
-			}
+		/* Measured again for each batch: retrieves may take room. */
+		if (h && !batch) {
+			spin_lock_irq(&hugetlb_lock);
+			room = h->max_huge_pages > hugetlb_luo_persistent(h) ?
+			       h->max_huge_pages - hugetlb_luo_persistent(h) : 0;
+			spin_unlock_irq(&hugetlb_lock);
 		}
-		if (room && folio_order(folio) == huge_page_order(h) &&
+		if (batch < room && folio_order(folio) == huge_page_order(h) &&
 		    folio_ref_freeze(folio, 1)) {
 			init_new_hugetlb_folio(folio);
 			list_add(&folio->lru, &pool);
-			room--;
-			continue;
+			if (++batch == HUGETLB_LUO_BATCH) {
+				prep_and_add_allocated_folios(h, &pool);
+				INIT_LIST_HEAD(&pool);
+				batch = 0;
+			}
+		} else {
+			folio_put(folio);
 		}
-		folio_put(folio);
+		cond_resched();
 	}
 	if (!list_empty(&pool))
 		prep_and_add_allocated_folios(h, &pool);
@@ -319,9 +330,18 @@ static int hugetlb_luo_add_folio(struct hstate *h, struct inode *inode,
 	struct resv_map *resv = HUGETLBFS_I(inode)->resv_map;
 	int nid = folio_nid(folio);
 	long regions, chg;
+	bool frozen;
 	int err;
 
+	/*
+	 * Frozen, as a fresh hugetlb folio is, to free its tail struct pages
+	 * (HVO). A speculative reference may prevent it: the folio then
+	 * keeps them, as it would after a failed optimization.
+	 */
+	frozen = folio_ref_freeze(folio, 1);
 	init_new_hugetlb_folio(folio);
+	if (frozen)
+		hugetlb_vmemmap_optimize_folio(h, folio);
 	spin_lock_irq(&hugetlb_lock);
 	h->nr_huge_pages++;
 	h->nr_huge_pages_node[nid]++;
@@ -331,10 +351,15 @@ static int hugetlb_luo_add_folio(struct hstate *h, struct inode *inode,
 	}
 	list_add(&folio->lru, &h->hugepage_activelist);
 	spin_unlock_irq(&hugetlb_lock);
+	if (frozen)
+		folio_ref_unfreeze(folio, 1);
 
-	/* free_huge_folio() takes these back, whatever fails below. */
-	lruvec_stat_mod_folio(folio, NR_HUGETLB, pages_per_huge_page(h));
+	/*
+	 * As alloc_hugetlb_folio(): the memcg first, so that the stat counts
+	 * in it; free_huge_folio() takes both back, whatever fails below.
+	 */
 	err = mem_cgroup_charge_hugetlb(folio, current->mm, GFP_KERNEL);
+	lruvec_stat_mod_folio(folio, NR_HUGETLB, pages_per_huge_page(h));
 	if (err)
 		goto err_put;
 
@@ -362,6 +387,22 @@ err_put:
 	return err;
 }
 
+/*
+ * The entries of the folio array that may be read: the count comes from the
+ * previous kernel, the array's preserved area bounds it.
+ */
+static u64 hugetlb_luo_nr_folios(const struct hugetlb_luo_ser *ser)
+{
+	u64 room = (u64)ser->folios.total_pages * PAGE_SIZE /
+		   sizeof(struct hugetlb_luo_folio_ser);
+
+	if (ser->nr_folios <= room)
+		return ser->nr_folios;
+	pr_err("%llu folios in an array of room for %llu\n", ser->nr_folios,
+	       room);
+	return room;
+}
+
 static int hugetlb_luo_retrieve_folios(struct hstate *h, struct inode *inode,
 				       const struct hugetlb_luo_folio_ser *fs,
 				       u64 nr)
@@ -373,9 +414,9 @@ static int hugetlb_luo_retrieve_folios(struct hstate *h, struct inode *inode,
 
 	/* Checked first, so that a failure below only concerns folio i. */
 	for (i = 0; i < nr; i++) {
-		if (fs[i].index >= end) {
-			pr_err("folio %llu: index %llu past the end of the file\n",
-			       i, fs[i].index);
+		if (fs[i].index >= end || !fs[i].pfn) {
+			pr_err("folio %llu: index %llu, pfn %#llx: not in the file\n",
+			       i, fs[i].index, fs[i].pfn);
 			hugetlb_luo_discard(fs, 0, nr);
 			return -EINVAL;
 		}
@@ -419,18 +460,24 @@ static int hugetlb_luo_retrieve(struct liveupdate_file_op_args *args)
 	struct hugetlb_luo_ser *ser;
 	struct file *file;
 	struct hstate *h;
+	u64 nr;
 	int err;
 
-	ser = phys_to_virt(args->serialized_data);
-	if (!ser)
+	if (!args->serialized_data)
 		return -EINVAL;
+	ser = phys_to_virt(args->serialized_data);
 
-	if (ser->nr_folios) {
+	nr = hugetlb_luo_nr_folios(ser);
+	if (nr) {
 		folios_ser = kho_restore_vmalloc(&ser->folios);
 		if (!folios_ser) {
 			err = -EINVAL;
 			goto out_free_ser;
 		}
+	}
+	if (nr != ser->nr_folios) {
+		err = -EINVAL;
+		goto out_discard;
 	}
 
 	h = hugetlb_luo_hstate(ser->shift);
@@ -471,7 +518,7 @@ static int hugetlb_luo_retrieve(struct liveupdate_file_op_args *args)
 	goto out_vfree;
 
 out_discard:
-	hugetlb_luo_discard(folios_ser, 0, ser->nr_folios);
+	hugetlb_luo_discard(folios_ser, 0, nr);
 out_vfree:
 	vfree(folios_ser);
 out_free_ser:
@@ -483,19 +530,21 @@ static void hugetlb_luo_finish(struct liveupdate_file_op_args *args)
 {
 	struct hugetlb_luo_folio_ser *folios_ser;
 	struct hugetlb_luo_ser *ser;
+	u64 nr;
 
 	/* A retrieve, successful or not, consumed the data. */
 	if (args->retrieve_status)
 		return;
 
-	ser = phys_to_virt(args->serialized_data);
-	if (!ser)
+	if (!args->serialized_data)
 		return;
+	ser = phys_to_virt(args->serialized_data);
 
-	if (ser->nr_folios) {
+	nr = hugetlb_luo_nr_folios(ser);
+	if (nr) {
 		folios_ser = kho_restore_vmalloc(&ser->folios);
 		if (folios_ser) {
-			hugetlb_luo_discard(folios_ser, 0, ser->nr_folios);
+			hugetlb_luo_discard(folios_ser, 0, nr);
 			vfree(folios_ser);
 		}
 	}
@@ -576,11 +625,14 @@ unsigned long __init hugetlb_luo_boot_pages(struct hstate *h)
 	if (hstate_is_gigantic(h) ||
 	    liveupdate_flb_get_incoming(&hugetlb_luo_flb, (void **)&pool))
 		return 0;
-	nr = pool->pages[huge_page_order(h)];
+	nr = pool->pages[huge_page_shift(h)];
 	liveupdate_flb_put_incoming(&hugetlb_luo_flb);
 
-	/* From the previous kernel: no more than this one's memory. */
-	if (nr > totalram_pages() >> huge_page_order(h)) {
+	/*
+	 * From the previous kernel: no more than this machine's memory, the
+	 * carried pages included (they are not managed pages yet).
+	 */
+	if (nr > get_num_physpages() >> huge_page_order(h)) {
 		pr_warn("%lu carried pages of %lu kB: more than memory holds, ignored\n",
 			nr, huge_page_size(h) / SZ_1K);
 		return 0;

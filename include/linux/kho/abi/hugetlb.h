@@ -50,20 +50,21 @@ struct hugetlb_luo_ser {
 	struct kho_vmalloc folios;
 } __packed;
 
-/* Huge page orders that &struct hugetlb_luo_pool_ser counts. */
-#define HUGETLB_LUO_ORDERS		32
+/* Huge page sizes that &struct hugetlb_luo_pool_ser counts, by shift. */
+#define HUGETLB_LUO_SHIFTS		64
 
 /**
  * struct hugetlb_luo_pool_ser - The huge pages the preserved files hold.
- * @pages: For each huge page order, the number of huge pages of that
- *         order that the preserved hugetlb memfds hold. The next kernel
- *         allocates that many fewer at boot for a pool of that order.
+ * @pages: Indexed by the shift of a huge page size (log2 of its bytes, as
+ *         &struct hugetlb_luo_ser.shift): the number of huge pages of
+ *         that size that the preserved hugetlb memfds hold. The next
+ *         kernel allocates that many fewer at boot for that size's pool.
  *
  * It is the data of the File-Lifecycle-Bound object of the hugetlb memfd
  * handler, in one preserved page.
  */
 struct hugetlb_luo_pool_ser {
-	u64 pages[HUGETLB_LUO_ORDERS];
+	u64 pages[HUGETLB_LUO_SHIFTS];
 } __packed;
 
 /* The compatibility string of the hugetlb memfd file handler. */

@@ -23,6 +23,8 @@
  *                          page more than its size holds (hugetlb_luo's
  *                          data, not the tree)
  *   hugetlb-shift BOX      its huge page size is 1 TiB
+ *   hugetlb-count BOX      it has 2^20 folios more, and the size for them,
+ *                          than its folio array holds
  *   version                the header has the next version
  *   truncate               the header gives half the tree's size
  *   bitflip SEED           eight bits of header and tree flip, at places
@@ -57,6 +59,7 @@
 #include <linux/libfdt.h>
 #include <linux/mutex.h>
 #include <linux/prandom.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -106,6 +109,7 @@ static const struct {
 	{ "entry-data-wrap", 1, true },
 	{ "hugetlb-size", 1, true },
 	{ "hugetlb-shift", 1, true },
+	{ "hugetlb-count", 1, true },
 	{ "version", 0, false },
 	{ "truncate", 0, false },
 	{ "bitflip", 1, false },
@@ -168,6 +172,11 @@ static int damage_hugetlb(void *fdt, int node, const char *cmd)
 	ser = phys_to_virt(get_unaligned_be64(data));
 	if (!strcmp(cmd, "hugetlb-shift")) {
 		ser->shift = 40;
+		return 0;
+	}
+	if (!strcmp(cmd, "hugetlb-count")) {
+		ser->nr_folios += SZ_1M;
+		ser->size += (u64)SZ_1M << ser->shift;
 		return 0;
 	}
 	if (ser->size < (1ULL << ser->shift))

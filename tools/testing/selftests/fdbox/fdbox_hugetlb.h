@@ -45,7 +45,7 @@
  * the errno given.
  */
 #define HUGE_DAMAGED_RECORD	"/fdbox/hugetlb-damaged.record"
-#define HUGE_DAMAGED_BOXES	2
+#define HUGE_DAMAGED_BOXES	3
 #define HUGE_DAMAGED_PAGES	2
 
 static const struct {
@@ -55,6 +55,7 @@ static const struct {
 } huge_damaged[HUGE_DAMAGED_BOXES] = {
 	{ "hugetlb-damaged-size", "hugetlb-size", -EINVAL },
 	{ "hugetlb-damaged-shift", "hugetlb-shift", -EOPNOTSUPP },
+	{ "hugetlb-damaged-count", "hugetlb-count", -EINVAL },
 };
 
 /* Whether the live update into stage @stage is the damaged one. */

@@ -464,6 +464,11 @@ TEST_F(fdbox, hugetlb)
 	EXPECT_EQ(-1, fallocate(other, FALLOC_FL_PUNCH_HOLE |
 				FALLOC_FL_KEEP_SIZE, 0, HUGE_SIZE));
 	EXPECT_EQ(EPERM, errno);
+	/* A writable mapping past the end would grow it. */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4 * HUGE_SIZE, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, other, 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(2 * HUGE_SIZE, lseek(other, 0, SEEK_END));
 	EXPECT_EQ(0, huge_check(other, 2, 7, NULL));
 	huge_counts(&c);
 	EXPECT_EQ(before.total, c.total);

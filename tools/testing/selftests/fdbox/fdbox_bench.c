@@ -7,8 +7,9 @@
  * samples, and for each ratio the same of its pairs of samples, as a table
  * and as one JSON line each, with the targets and a verdict.
  *
- * Stage 1 fills set A and set B, 1,000 memfds of 1 MiB each, and two
- * 1 GiB memfds, one of 4 KiB pages, one of transparent huge pages.
+ * Stage 1 fills set A and set B, 1,000 memfds of 1 MiB each, and three
+ * 1 GiB memfds: of 4 KiB pages, of transparent huge pages, and a hugetlb
+ * memfd of 2 MiB pages (the VM boots with hugepages=512).
  * Every stage:
  *   1. PUT and GET per operation with 10, 1,000 and 100,000 entries in a
  *      box (each sample: the mean of BENCH_OPS GETs and PUTs of random
@@ -18,9 +19,13 @@
  *   3. PREPARE of set A held in 10 sealed boxes, against
  *      LIVEUPDATE_SESSION_PRESERVE_FD of the same memfds into a LUO
  *      session, in pairs;
- *   then it leaves, for the live update: set A sealed in FDBox, set B in a
- *   LUO session held by a child, the 1 GiB memfds in boxes bench-big and
- *   bench-big-thp; it sends PREPARE and records their page frame numbers.
+ *   then it times LIVEUPDATE_SESSION_PRESERVE_FD of the 1 GiB memfds of
+ *   4 KiB pages and of 2 MiB hugetlb pages (the PREPARE work of memfd_luo
+ *   and hugetlb_luo for them), undone when the session closes, and leaves,
+ *   for the live update: set A sealed in FDBox, set B in a LUO session
+ *   held by a child, the 1 GiB memfds in boxes bench-big, bench-big-thp
+ *   and bench-big-huge; it sends PREPARE and records their page frame
+ *   numbers.
  * Every stage but the first:
  *   4. the freeze times of the live update that led to it (FDBox's
  *      subsystem callback against the LUO sessions' serialization), which
@@ -589,14 +594,22 @@ static void bench_prepare(int ctl, int luo, int *fds)
 	}
 }
 
-/* The two 1 GiB memfds: 4 KiB pages, and transparent huge pages. */
+/* The 1 GiB memfds: 4 KiB pages, transparent huge pages, hugetlb pages. */
 static const struct big {
 	const char *box;
 	const char *shmem_enabled;	/* while it is filled */
+	bool hugetlb;
+	const char *restore;		/* its UNSEAL + GET figure */
+	const char *pfn_same;		/* its frames-kept figure */
 } bigs[] = {
-	{ "bench-big", "never" },
-	{ "bench-big-thp", "always" },
+	{ "bench-big", "never", false, "restore_1g_ms", "pfn_same_pct" },
+	{ "bench-big-thp", "always", false, "restore_1g_thp_ms",
+	  "pfn_same_thp_pct" },
+	{ "bench-big-huge", "never", true, "restore_1g_huge_ms",
+	  "pfn_same_huge_pct" },
 };
+
+#define NBIGS	3
 
 #define THP_SHMEM	"/sys/kernel/mm/transparent_hugepage/shmem_enabled"
 
@@ -656,8 +669,8 @@ static void big_pfns(int b, int fd, bool compare)
 		close(f);
 		for (i = 0; i < BIG_PAGES; i++)
 			same += old[i] == pfns[i];
-		record(carry_stage(), b ? "pfn_same_thp_pct" : "pfn_same_pct",
-		       BIG_PAGES, 100.0 * same / BIG_PAGES, "%");
+		record(carry_stage(), bigs[b].pfn_same, BIG_PAGES,
+		       100.0 * same / BIG_PAGES, "%");
 		free(old);
 	}
 	munmap(p, BIG_SIZE);
@@ -668,15 +681,65 @@ static void big_pfns(int b, int fd, bool compare)
 	free(pfns);
 }
 
+/* As memfd_filled(), of 2 MiB hugetlb pages, which write(2) cannot fill. */
+static int hugetlb_filled(const char *name, size_t size, unsigned int seed)
+{
+	uint64_t tag;
+	uint8_t *p;
+	size_t i;
+	int fd;
+
+	fd = memfd_create(name, MFD_HUGETLB);
+	CHECK(fd, "memfd_create(MFD_HUGETLB)");
+	CHECK(ftruncate(fd, size), "ftruncate");
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		die("mmap hugetlb (hugepages= too small?)", errno);
+	memset(p, fill_byte(seed), size);
+	for (i = 0; i < size / PAGE; i++) {
+		tag = page_tag(seed, i);
+		memcpy(p + i * PAGE, &tag, sizeof(tag));
+	}
+	munmap(p, size);
+	return fd;
+}
+
 /* A new 1 GiB memfd for big @b, every page written. */
 static int big_new(int b)
 {
 	int fd;
 
+	if (bigs[b].hugetlb)
+		return hugetlb_filled("ram", BIG_SIZE, SEED_BIG + b);
 	write_str(THP_SHMEM, bigs[b].shmem_enabled);
 	fd = memfd_filled("ram", BIG_SIZE, SEED_BIG + b);
 	write_str(THP_SHMEM, "never");
 	return fd;
+}
+
+/*
+ * The PREPARE work for 1 GiB, alone: memfd_luo's for the 4 KiB pages of big
+ * 0 and hugetlb_luo's for the 2 MiB pages of big 2, through a LUO session,
+ * which preserves a file at once; closing the session undoes it.
+ */
+static void bigs_preserve(int luo, int *fds)
+{
+	static const struct {
+		int big;
+		const char *figure;
+	} timed[] = { { 0, "preserve_1g_ms" }, { 2, "preserve_1g_huge_ms" } };
+	uint64_t t0;
+	int i, session;
+
+	for (i = 0; i < 2; i++) {
+		session = session_create(luo, "bench-preserve");
+		CHECK(session, "create session");
+		t0 = now_ns();
+		CHECK(session_preserve(session, fds[timed[i].big], 0),
+		      "preserve big");
+		sample(timed[i].figure, 1, (now_ns() - t0) / 1e6, "ms");
+		close(session);
+	}
 }
 
 /*
@@ -686,9 +749,9 @@ static int big_new(int b)
  */
 static void bigs_carry(int ctl, int luo, int *fds)
 {
-	int b, box, keep[2];
+	int b, box, keep[NBIGS];
 
-	for (b = 0; b < 2; b++) {
+	for (b = 0; b < NBIGS; b++) {
 		if (!fdbox_box_exists(bigs[b].box))
 			CHECK(fdbox_create(ctl, bigs[b].box), "create big box");
 		box = fdbox_open_box(bigs[b].box);
@@ -700,7 +763,7 @@ static void bigs_carry(int ctl, int luo, int *fds)
 		close(box);
 	}
 	CHECK(luo_set_event(luo, LIVEUPDATE_PREPARE), "prepare");
-	for (b = 0; b < 2; b++) {
+	for (b = 0; b < NBIGS; b++) {
 		big_pfns(b, keep[b], false);
 		close(keep[b]);
 	}
@@ -732,8 +795,8 @@ static void scale_fill(int ctl, int luo)
 	int err, box, fd;
 	FILE *f;
 
-	/* The big memfds' boxes first: those are the last two allowed. */
-	for (b = 0; b < 2; b++)
+	/* The big memfds' boxes first: those are the last ones allowed. */
+	for (b = 0; b < NBIGS; b++)
 		if (!fdbox_box_exists(bigs[b].box))
 			CHECK(fdbox_create(ctl, bigs[b].box), "create big box");
 	for (nboxes = 0;; nboxes++) {
@@ -808,7 +871,7 @@ static bool boot_line(unsigned int *boxes, unsigned long *bytes,
  */
 static void bench_boot(void)
 {
-	unsigned long entries = SET_FILES + 2, bytes, us;
+	unsigned long entries = SET_FILES + NBIGS, bytes, us;
 	unsigned int boxes;
 
 	if (!access(SCALE_FLAG, F_OK))
@@ -884,6 +947,7 @@ static void carry(int ctl, int luo, int *set_a, int *set_b, int *big)
 		CHECK(session_preserve(session, set_b[i], i), "preserve fd");
 		close(set_b[i]);
 	}
+	bigs_preserve(luo, big);
 	bigs_carry(ctl, luo, big);
 
 	/*
@@ -909,15 +973,14 @@ static void bigs_restore(int *fds)
 	int b, box;
 	uint64_t t0;
 
-	for (b = 0; b < 2; b++) {
+	for (b = 0; b < NBIGS; b++) {
 		box = fdbox_open_box(bigs[b].box);
 		CHECK(box, "open big box");
 		t0 = now_ns();
 		CHECK(fdbox_unseal(box), "unseal big box");
 		fds[b] = fdbox_get(box, "ram");
 		CHECK(fds[b], "get ram");
-		sample(b ? "restore_1g_thp_ms" : "restore_1g_ms", 1,
-		       (now_ns() - t0) / 1e6, "ms");
+		sample(bigs[b].restore, 1, (now_ns() - t0) / 1e6, "ms");
 		close(box);
 		big_pfns(b, fds[b], true);
 	}
@@ -1002,11 +1065,11 @@ static void bench_freeze(void)
 		return;
 	}
 	/*
-	 * Set A and the two big memfds in FDBox, set B in the session; after
+	 * Set A and the big memfds in FDBox, set B in the session; after
 	 * stage 1, the 100,000 of the scale set in FDBox too.
 	 */
 	record(prev, "freeze_fdbox_ms",
-	       access(SCALE_FLAG, F_OK) ? SET_FILES + 2 : SCALE_ENTRIES,
+	       access(SCALE_FLAG, F_OK) ? SET_FILES + NBIGS : SCALE_ENTRIES,
 	       read_ull("/sys/kernel/liveupdate/freeze_ns") / 1e6, "ms");
 	record(prev, "freeze_luo_ms", SET_FILES,
 	       read_ull("/sys/kernel/liveupdate/sessions_freeze_ns") / 1e6,
@@ -1066,7 +1129,7 @@ static struct spread spread_of(const double *values, int n)
 	return s;
 }
 
-static struct figure figs[32];
+static struct figure figs[64];
 static int nr_figs;
 
 static struct figure *fig_find(const char *name, unsigned long param)
@@ -1243,7 +1306,7 @@ static void ratio_line(const struct ratio *r)
 		verdicts[v]++;
 
 	if (r->target)
-		printf("  %-26s %7.3f <= %-4.1f", r->name, ratio, r->target);
+		printf("  %-26s %7.3f <= %-4g", r->name, ratio, r->target);
 	else
 		printf("  %-26s %7.3f %-7s", r->name, ratio, "");
 	printf(" %4d %6.3f %6.3f %6.3f %6.3f %6.3f %6.3f %6.3f  %s\n", s.n,
@@ -1284,7 +1347,7 @@ static void pfn_line(const char *name, const char *fig)
  */
 static void intact_line(void)
 {
-	struct figure *f = fig_find("intact_pages", 2 * SET_FILES + 2);
+	struct figure *f = fig_find("intact_pages", 2 * SET_FILES + NBIGS);
 	int n = f ? f->n : 0;
 	bool met = n == vm_stages() - 1;
 	double pages = 0;
@@ -1310,19 +1373,21 @@ static const struct ratio ratios[] = {
 	  { { "get_miss_ns", 10 } }, 1.5 },
 	{ "prepare+freeze_fdbox/luo",
 	  { { "prepare_fdbox_ms", SET_FILES },
-	    { "freeze_fdbox_ms", SET_FILES + 2 } },
+	    { "freeze_fdbox_ms", SET_FILES + NBIGS } },
 	  { { "prepare_luo_ms", SET_FILES }, { "freeze_luo_ms", SET_FILES } },
 	  1.0 },
 	{ "prepare_fdbox/luo", { { "prepare_fdbox_ms", SET_FILES } },
 	  { { "prepare_luo_ms", SET_FILES } }, 0 },
-	{ "freeze_fdbox/luo", { { "freeze_fdbox_ms", SET_FILES + 2 } },
+	{ "freeze_fdbox/luo", { { "freeze_fdbox_ms", SET_FILES + NBIGS } },
 	  { { "freeze_luo_ms", SET_FILES } }, 0.5 },
 	{ "freeze_100k/freeze_1k", { { "freeze_fdbox_ms", SCALE_ENTRIES } },
-	  { { "freeze_fdbox_ms", SET_FILES + 2 } }, 2.0, true },
+	  { { "freeze_fdbox_ms", SET_FILES + NBIGS } }, 2.0, true },
 	{ "restore_1g/memcpy_1g", { { "restore_1g_ms", 1 } },
 	  { { "memcpy_1g_ms", 1 } }, 0.1 },
 	{ "restore_1g_thp/memcpy_1g", { { "restore_1g_thp_ms", 1 } },
 	  { { "memcpy_1g_ms", 1 } }, 0.1 },
+	{ "restore_1g_huge/memcpy_1g", { { "restore_1g_huge_ms", 1 } },
+	  { { "memcpy_1g_ms", 1 } }, 0.01 },
 };
 
 static void summary(void)
@@ -1341,7 +1406,10 @@ static void summary(void)
 	while (fscanf(in, "%31s %lu %lf %7s %d", name, &param, &v, unit,
 		      &stage) == 5) {
 		f = fig_find(name, param);
-		if (!f && nr_figs < (int)ARRAY_SIZE(figs)) {
+		if (!f) {
+			/* A figure left out would leave its ratios empty. */
+			if (nr_figs == (int)ARRAY_SIZE(figs))
+				die("more figures than figs[] holds", ENOSPC);
 			f = &figs[nr_figs++];
 			snprintf(f->name, sizeof(f->name), "%s", name);
 			snprintf(f->unit, sizeof(f->unit), "%s", unit);
@@ -1390,6 +1458,7 @@ static void summary(void)
 		ratio_line(&ratios[i]);
 	pfn_line("pfn_same", "pfn_same_pct");
 	pfn_line("pfn_same_thp", "pfn_same_thp_pct");
+	pfn_line("pfn_same_huge", "pfn_same_huge_pct");
 	intact_line();
 	printf("Verdicts: %d met, %d missed, %d within spread, %d without samples\n",
 	       verdicts[MET], verdicts[MISSED], verdicts[WITHIN],
@@ -1400,7 +1469,7 @@ int main(void)
 {
 	static int set_a[SET_FILES], set_b[SET_FILES];
 	struct rlimit rl = { 4 * SET_FILES, 4 * SET_FILES };
-	int ctl = fdbox_open_ctl(), luo, big[2], i;
+	int ctl = fdbox_open_ctl(), luo, big[NBIGS], i;
 	char cs[32], name[32];
 	unsigned long pages;
 
@@ -1436,8 +1505,8 @@ int main(void)
 			snprintf(name, sizeof(name), "g%04d", i);
 			set_b[i] = memfd_filled(name, SET_FILE_SIZE, SEED_B + i);
 		}
-		big[0] = big_new(0);
-		big[1] = big_new(1);
+		for (i = 0; i < NBIGS; i++)
+			big[i] = big_new(i);
 		phase("memfds filled");
 	} else {
 		if (luo_get_state(luo) != LIVEUPDATE_STATE_UPDATED)
@@ -1447,9 +1516,9 @@ int main(void)
 		scale_verify();
 		phase("scale set checked");
 		bigs_restore(big);
-		pages = 2 * BIG_PAGES + sets_restore(luo, set_a, set_b);
-		record(carry_stage(), "intact_pages", 2 * SET_FILES + 2, pages,
-		       "pages");
+		pages = NBIGS * BIG_PAGES + sets_restore(luo, set_a, set_b);
+		record(carry_stage(), "intact_pages", 2 * SET_FILES + NBIGS,
+		       pages, "pages");
 		/* Whatever was not taken back is released. */
 		CHECK(luo_set_event(luo, LIVEUPDATE_FINISH), "finish");
 		phase("memfds restored and checked");

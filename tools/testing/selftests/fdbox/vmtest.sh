@@ -281,8 +281,12 @@ paging=
 grep -q '^CONFIG_KASAN=y' "$build_dir/.config" && paging=no5lvl
 cmdline="console=ttyS0 panic=-1 oops=panic tsc=reliable"
 # A pool of 16 huge pages of 2 MiB (HUGE_POOL of fdbox_hugetlb.h), for the
-# hugetlb memfd tests; a kernel without hugetlb ignores it.
-cmdline+=" hugepages=16"
+# hugetlb memfd tests, unless -a gives one (a second hugepages= would be
+# ignored); a kernel without hugetlb ignores it.
+case " $append " in
+*" hugepages="*) ;;
+*) cmdline+=" hugepages=16" ;;
+esac
 cmdline+="${tsc_khz:+ tsc_early_khz=$tsc_khz}${paging:+ $paging}"
 cmdline+=" liveupdate=on fdbox.stage=1 fdbox.stages=$stages${append:+ $append}"
 if [ ${#tests[@]} -gt 0 ]; then

@@ -10,8 +10,10 @@
  *
  * Preservation pins every huge page of the file (a hole gets a page from the
  * pool, as memfd_pin_folios() fills any hole) and freezes the file's mapping:
- * until the preservation is undone, resizing and fallocate() fail with
- * ``EPERM``. Writes through a mapping still land, in the preserved pages.
+ * until the preservation is undone, resizing, fallocate() and a writable
+ * mmap() past the end of the file fail with ``EPERM``. Writes through a
+ * mapping still land, in the preserved pages.
+ *
  * Only huge pages that the buddy allocator can free (2 MiB on x86) are
  * supported: a file of gigantic pages (1 GiB) is refused with
  * ``EOPNOTSUPP``.
@@ -135,6 +137,11 @@ static int hugetlb_luo_preserve_folios(struct file *file, struct hstate *h,
 	}
 
 	for (i = 0; i < pinned; i++) {
+		/* Frame 0 marks an unused entry of the array: see discard. */
+		if (!folio_pfn(folios[i])) {
+			err = -EINVAL;
+			goto out_unpreserve;
+		}
 		err = kho_preserve_folio(folios[i]);
 		if (err)
 			goto out_unpreserve;
@@ -358,7 +365,8 @@ static int hugetlb_luo_add_folio(struct hstate *h, struct inode *inode,
 	 * As alloc_hugetlb_folio(): the memcg first, so that the stat counts
 	 * in it; free_huge_folio() takes both back, whatever fails below.
 	 */
-	err = mem_cgroup_charge_hugetlb(folio, current->mm, GFP_KERNEL);
+	err = mem_cgroup_charge_hugetlb(folio, current->mm,
+					htlb_alloc_mask(h) | __GFP_RETRY_MAYFAIL);
 	lruvec_stat_mod_folio(folio, NR_HUGETLB, pages_per_huge_page(h));
 	if (err)
 		goto err_put;
@@ -471,6 +479,8 @@ static int hugetlb_luo_retrieve(struct liveupdate_file_op_args *args)
 	if (nr) {
 		folios_ser = kho_restore_vmalloc(&ser->folios);
 		if (!folios_ser) {
+			pr_err("cannot map the folio array: %llu folios lost\n",
+			       nr);
 			err = -EINVAL;
 			goto out_free_ser;
 		}
@@ -546,6 +556,9 @@ static void hugetlb_luo_finish(struct liveupdate_file_op_args *args)
 		if (folios_ser) {
 			hugetlb_luo_discard(folios_ser, 0, nr);
 			vfree(folios_ser);
+		} else {
+			pr_err("cannot map the folio array: %llu folios lost\n",
+			       nr);
 		}
 	}
 	kho_restore_free(ser);

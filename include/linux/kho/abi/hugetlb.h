@@ -23,7 +23,9 @@
 
 /**
  * struct hugetlb_luo_folio_ser - One huge page of the file.
- * @pfn:   Page frame number of the folio's first page.
+ * @pfn:   Page frame number of the folio's first page; never 0, which the
+ *         next kernel takes for an unused entry (a file holding the folio
+ *         at frame 0 is not preserved).
  * @index: Offset of the folio in the file, in huge pages.
  */
 struct hugetlb_luo_folio_ser {

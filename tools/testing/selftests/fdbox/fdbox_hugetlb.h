@@ -39,6 +39,13 @@
 #define CARRY_UNCLAIMED_HUGE_PAGES	2
 
 /*
+ * In this stage the carry verify test sizes the pool with nr_hugepages
+ * before UNSEAL, as a sysctl at boot would: no room is left, and the
+ * carried pages, retrieved or unclaimed, are surplus.
+ */
+#define CARRY_HUGE_NO_ROOM_STAGE	3
+
+/*
  * The damaged live update: the last one of a run of four stages or more
  * (after the carry tests'), that the QEMU scenario's setup prepares. Each
  * box's hugetlb memfd has its hugetlb_luo data damaged; UNSEAL fails with
@@ -70,7 +77,7 @@ static inline bool huge_damaged_stage(int stage)
 struct huge_counts {
 	/* /proc/meminfo: HugePages_Total, _Free, _Rsvd, _Surp. */
 	long total, free, rsvd, surp;
-	/* sysfs: nr_hugepages (the persistent pool), free, resv, surplus. */
+	/* sysfs: nr_hugepages (all pages, surplus ones too), free, resv, surplus. */
 	long nr, sfree, sresv, ssurp;
 };
 
@@ -116,10 +123,10 @@ static inline void huge_counts(struct huge_counts *c)
 	c->ssurp = huge_sysfs("surplus_hugepages");
 }
 
-/* Whether the two views agree: the persistent pool is Total - Surp. */
+/* Whether the two views agree. */
 static inline bool huge_counts_agree(const struct huge_counts *c)
 {
-	return c->total >= 0 && c->nr == c->total - c->surp &&
+	return c->total >= 0 && c->nr == c->total &&
 	       c->sfree == c->free && c->sresv == c->rsvd &&
 	       c->ssurp == c->surp;
 }

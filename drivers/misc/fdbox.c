@@ -1383,15 +1383,19 @@ static bool fdbox_memfd_can_box(const struct fdbox_file_handler *handler,
  * A sealed memfd keeps its size (a resize, a write past its end or a
  * fallocate() fails with EPERM), so that the size its box was checked
  * against at SEAL is the one PREPARE preserves, pages and holes alike.
- * It is the freeze memfd_luo applies while it preserves the file; the
- * freezes are counted, so neither lifts the other's.
+ * It is the freeze memfd_luo, or hugetlb_luo for huge pages, applies while
+ * it preserves the file; the freezes are counted, so neither lifts the
+ * other's.
  */
 static int fdbox_memfd_freeze(struct file *file, bool freeze)
 {
 	struct inode *inode = file_inode(file);
 
 	inode_lock(inode);
-	shmem_freeze(inode, freeze);
+	if (is_file_hugepages(file))
+		hugetlbfs_freeze(inode, freeze);
+	else
+		shmem_freeze(inode, freeze);
 	inode_unlock(inode);
 	return 0;
 }
@@ -1435,33 +1439,10 @@ static bool fdbox_hugetlb_can_box(const struct fdbox_file_handler *handler,
 	       !hstate_is_gigantic(hstate_file(file));
 }
 
-/* As a sealed memfd, with the freeze hugetlb_luo takes at preservation. */
-static int fdbox_hugetlb_freeze(struct file *file, bool freeze)
-{
-	struct inode *inode = file_inode(file);
-
-	inode_lock(inode);
-	hugetlbfs_freeze(inode, freeze);
-	inode_unlock(inode);
-	return 0;
-}
-
-static int fdbox_hugetlb_seal(const struct fdbox_file_handler *handler,
-			      struct file *file)
-{
-	return fdbox_hugetlb_freeze(file, true);
-}
-
-static int fdbox_hugetlb_unseal(const struct fdbox_file_handler *handler,
-				struct file *file)
-{
-	return fdbox_hugetlb_freeze(file, false);
-}
-
 static const struct fdbox_file_ops fdbox_hugetlb_ops = {
 	.can_box = fdbox_hugetlb_can_box,
-	.seal = fdbox_hugetlb_seal,
-	.unseal = fdbox_hugetlb_unseal,
+	.seal = fdbox_memfd_seal,
+	.unseal = fdbox_memfd_unseal,
 };
 
 static struct fdbox_file_handler fdbox_hugetlb_handler = {

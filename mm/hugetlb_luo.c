@@ -88,7 +88,7 @@ static struct hstate *hugetlb_luo_hstate(unsigned int shift)
 	return h;
 }
 
-/* The files' pages counted per order, for the next kernel's boot. */
+/* The files' pages counted per page size, for the next kernel's boot. */
 static DEFINE_SPINLOCK(hugetlb_luo_pool_lock);
 
 static void hugetlb_luo_count(struct hstate *h, u64 nr, bool add)
@@ -274,6 +274,18 @@ static void hugetlb_luo_unpreserve(struct liveupdate_file_op_args *args)
 /* Folios given to the pool at a time: hugetlb_lock is taken for each. */
 #define HUGETLB_LUO_BATCH	512
 
+/* The free pages @h's pool lacks to reach its size. */
+static unsigned long hugetlb_luo_room(struct hstate *h)
+{
+	unsigned long room;
+
+	spin_lock_irq(&hugetlb_lock);
+	room = h->max_huge_pages > hugetlb_luo_persistent(h) ?
+	       h->max_huge_pages - hugetlb_luo_persistent(h) : 0;
+	spin_unlock_irq(&hugetlb_lock);
+	return room;
+}
+
 /*
  * Hand the folios from @first on, which no file took, to the pool of their
  * size as free pages while it is short of its size, and the rest to the
@@ -296,14 +308,10 @@ static void hugetlb_luo_discard(const struct hugetlb_luo_folio_ser *folios_ser,
 		folio = kho_restore_folio(PFN_PHYS(folios_ser[i].pfn));
 		if (!folio)
 			continue;
-		if (!h)
+		if (!h) {
 			h = hugetlb_luo_hstate(folio_order(folio) + PAGE_SHIFT);
-		/* Measured again for each batch: retrieves may take room. */
-		if (h && !batch) {
-			spin_lock_irq(&hugetlb_lock);
-			room = h->max_huge_pages > hugetlb_luo_persistent(h) ?
-			       h->max_huge_pages - hugetlb_luo_persistent(h) : 0;
-			spin_unlock_irq(&hugetlb_lock);
+			if (h)
+				room = hugetlb_luo_room(h);
 		}
 		if (batch < room && folio_order(folio) == huge_page_order(h) &&
 		    folio_ref_freeze(folio, 1)) {
@@ -313,6 +321,8 @@ static void hugetlb_luo_discard(const struct hugetlb_luo_folio_ser *folios_ser,
 				prep_and_add_allocated_folios(h, &pool);
 				INIT_LIST_HEAD(&pool);
 				batch = 0;
+				/* Measured again: retrieves may take room. */
+				room = hugetlb_luo_room(h);
 			}
 		} else {
 			folio_put(folio);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hugetlb memfds with damaged live update data, part 1: in the stage
- * before the last live update (after the carry tests' stages), boxes two
- * hugetlb memfds and has the kernel damage hugetlb_luo's data of each at
- * PREPARE, which the QEMU scenario's setup sends last of that stage.
+ * before the last live update (after the carry tests' stages), boxes the
+ * hugetlb memfds of huge_damaged[] and has the kernel damage hugetlb_luo's
+ * data of each at PREPARE, which the QEMU scenario's setup sends last of
+ * that stage.
  * fdbox_hugetlb_verify_test checks the next kernel's answer.
  */
 

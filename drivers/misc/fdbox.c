@@ -30,9 +30,9 @@
  *   state.
  * - ``fdbox_handlers_rwsem`` protects the list of file handlers. It is only
  *   taken on its own.
- * - ``fdbox_inodes`` hashes the inode of every file held in a box to its
- *   entry. Its bucket locks are taken under ``box->lock``: an entry holds
- *   its inode from PUT (or its restore at UNSEAL) until it is freed. Only
+ * - ``fdbox_inodes`` hashes the inode of every file held in a sealed box
+ *   to its entry. Its bucket locks are taken under ``box->lock``: an entry
+ *   holds its inode from SEAL until UNSEAL or until it is freed. Only
  *   inserts look it up, under the bucket lock: an entry is freed as soon
  *   as it is out of it, without waiting for RCU.
  *
@@ -116,10 +116,12 @@ static unsigned int fdbox_next_minor;
 static dev_t fdbox_devt;
 
 /*
- * The inode of every file held by an entry, to that entry; see
- * fdbox_entry_hold(). Not an xarray keyed by the inode's address: such
- * keys are sparse, and it took a leaf node (576 bytes) per inode and three
- * cold nodes per PUT and GET.
+ * The inode of every file of a sealed box, to its entry; see
+ * fdbox_box_hold(). Held from SEAL, not PUT: a GET from a large box then
+ * touches nothing beyond the box, where the bucket of a table of every
+ * boxed inode would be one more cold line per GET. Not an xarray keyed by
+ * the inode's address: such keys are sparse, a leaf node (576 bytes) per
+ * inode.
  */
 static struct rhashtable fdbox_inodes;
 
@@ -442,29 +444,56 @@ void fdbox_entry_erase(struct fdbox *box, struct fdbox_entry *entry)
 	box->nr_bytes -= min(box->nr_bytes, entry->size);
 }
 
-/**
- * fdbox_entry_hold() - Make @file the file of @entry.
- * @entry: An entry without a file, in a box or about to be.
- * @file:  The file; the entry takes over the caller's reference on success.
- *
- * An inode may be held by one entry only, in all boxes: LUO preserves an
- * inode once, and a second entry for it would make every PREPARE fail.
- *
- * Return: 0, -EALREADY if an entry holds the inode already, -ENOMEM.
- */
-int fdbox_entry_hold(struct fdbox_entry *entry, struct file *file)
+static void fdbox_entry_unhold(struct fdbox_entry *entry)
 {
-	int err;
+	if (!entry->inode)
+		return;
+	WARN_ON_ONCE(rhashtable_remove_fast(&fdbox_inodes, &entry->inode_node,
+					    fdbox_inode_params));
+	entry->inode = NULL;
+}
 
-	entry->inode = file_inode(file);
-	err = rhashtable_lookup_insert_fast(&fdbox_inodes, &entry->inode_node,
-					    fdbox_inode_params);
-	if (err) {
-		entry->inode = NULL;
-		return err == -EEXIST ? -EALREADY : -ENOMEM;
+/*
+ * Hold the inode of every file of @box, which is being sealed. An inode
+ * may be held by one entry only, in all sealed boxes: LUO preserves an
+ * inode once, and a second entry for it would make every PREPARE fail.
+ * Unsealed boxes are not carried, and may share files.
+ *
+ * Return: 0; or, with none held, -EALREADY (also while a concurrent SEAL
+ * of a box sharing a file holds it, even if that SEAL fails later), or
+ * -ENOMEM.
+ */
+static int fdbox_box_hold(struct fdbox *box)
+{
+	struct fdbox_entry *entry;
+	int err = 0;
+
+	lockdep_assert_held(&box->lock);
+	fdbox_for_each_entry(entry, box) {
+		entry->inode = file_inode(entry->file);
+		err = rhashtable_lookup_insert_fast(&fdbox_inodes,
+						    &entry->inode_node,
+						    fdbox_inode_params);
+		if (err) {
+			entry->inode = NULL;
+			err = err == -EEXIST ? -EALREADY : -ENOMEM;
+			break;
+		}
 	}
-	entry->file = file;
-	return 0;
+	if (!err)
+		return 0;
+	list_for_each_entry_continue_reverse(entry, &box->entries, list)
+		fdbox_entry_unhold(entry);
+	return err;
+}
+
+static void fdbox_box_unhold(struct fdbox *box)
+{
+	struct fdbox_entry *entry;
+
+	lockdep_assert_held(&box->lock);
+	fdbox_for_each_entry(entry, box)
+		fdbox_entry_unhold(entry);
 }
 
 /* A file of @size bytes can never be carried in @box: -EFBIG. */
@@ -565,11 +594,7 @@ void fdbox_box_prepare_error(struct fdbox *box, const char *entry, int err)
 /* Release an entry that is in no box: its file, its handler, itself. */
 void fdbox_free_entry(struct fdbox_entry *entry)
 {
-	/* A restored file may be held without its inode: see UNSEAL. */
-	if (entry->inode)
-		WARN_ON_ONCE(rhashtable_remove_fast(&fdbox_inodes,
-						    &entry->inode_node,
-						    fdbox_inode_params));
+	fdbox_entry_unhold(entry);
 	if (entry->file)
 		fput(entry->file);
 	if (entry->handler)
@@ -745,12 +770,7 @@ static int fdbox_box_put(struct fdbox *box, struct fdbox_entry *entry,
 	err = fdbox_entry_insert(box, entry);
 	if (err)
 		return err;
-	err = fdbox_entry_hold(entry, file);
-	if (err) {
-		fdbox_entry_erase(box, entry);
-		return err;
-	}
-	get_file(file);
+	entry->file = get_file(file);
 	return 0;
 }
 
@@ -846,15 +866,23 @@ static int fdbox_seal(struct file *filp, void *argp,
 		return -ENODEV;
 	if (box->sealed)
 		return -EBUSY;
-	err = fdbox_set_sealed(box, true);
+	err = fdbox_box_hold(box);
 	if (err)
 		return err;
+	err = fdbox_set_sealed(box, true);
+	if (err) {
+		fdbox_box_unhold(box);
+		return err;
+	}
 	/* Measured once sealed: the seal hooks fix the files' sizes. */
 	err = fdbox_box_measure(box);
 	if (!err)
 		err = fdbox_carry_reserve(box);
+	/* A box that stays sealed keeps its inodes held. */
 	if (err && fdbox_set_sealed(box, false))
 		dev_warn(&box->dev, "cannot unseal again\n");
+	else if (err)
+		fdbox_box_unhold(box);
 	return err;
 }
 
@@ -881,6 +909,9 @@ static int fdbox_unseal(struct file *filp, void *argp,
 	err = fdbox_set_sealed(box, false);
 	if (err)
 		return err;
+	/* Only now: a box that stayed sealed must not be carried. */
+	box->incoming = false;
+	fdbox_box_unhold(box);
 	fdbox_carry_release(box);
 	/* Whatever stopped PREPARE may be fixed now. */
 	fdbox_box_prepare_error(box, NULL, 0);

@@ -70,7 +70,8 @@ struct fdbox {
  * @file:      The file, with a reference; NULL while an incoming entry
  *             waits to be restored.
  * @inode_node: Link in the table of held inodes, while @inode is set.
- * @inode:     The file's inode, once the entry holds it (fdbox_entry_hold()).
+ * @inode:     The file's inode while the entry holds it: from SEAL to
+ *             UNSEAL (fdbox_box_hold()).
  * @handler:   The FDBox handler of the file's type; its module is pinned.
  *             NULL while an incoming entry waits for its handler.
  * @luo:       The file's live update preservation: outgoing while the box
@@ -146,7 +147,6 @@ void fdbox_box_unlink(struct fdbox *box);
 struct fdbox_entry *fdbox_entry_alloc(const char *name);
 int fdbox_entry_insert(struct fdbox *box, struct fdbox_entry *entry);
 void fdbox_entry_erase(struct fdbox *box, struct fdbox_entry *entry);
-int fdbox_entry_hold(struct fdbox_entry *entry, struct file *file);
 int fdbox_entry_seal(const struct fdbox_entry *entry, bool seal);
 void fdbox_enable_carry(void);
 void fdbox_box_prepare_error(struct fdbox *box, const char *entry, int err);

@@ -23,9 +23,10 @@
  *   taken again (freeze_at_prepare, as memfds: memfd_luo saves the
  *   position): PREPARE freezes those files, and FREEZE freezes again only
  *   those that had another holder of the open file at PREPARE (a dup()ed
- *   descriptor kept by the process), which can still move the position and
- *   which nothing can give a file only the box holds. FREEZE freezes the
- *   files of other handlers, and undoes those freezes if one fails.
+ *   descriptor kept by the process, an unsealed box's entry), which can
+ *   still move the position and which nothing can give a file only the
+ *   box holds. FREEZE freezes the files of other handlers, and undoes
+ *   those freezes if one fails.
  * - CANCEL undoes PREPARE: the boxes are plain sealed boxes again.
  * - In the new kernel, the boxes reappear sealed, with their device nodes,
  *   their entries waiting. UNSEAL restores their files, frozen as in any
@@ -739,14 +740,13 @@ int fdbox_luo_restore(struct fdbox *box)
 			wrong = entry->luo.file;
 			err = -EINVAL;
 		}
-		if (!err && fdbox_entry_hold(entry, entry->luo.file)) {
-			/*
-			 * The file was retrieved, its data consumed: keep it
-			 * even unregistered. Nobody else can reach the new
-			 * inode before GET takes it out of this entry.
-			 */
+		/*
+		 * Not held (fdbox_box_hold()): nobody else can reach the new
+		 * inode before GET takes it out of this entry, and the box
+		 * stays incoming, not carried, until UNSEAL is through.
+		 */
+		if (!err)
 			entry->file = entry->luo.file;
-		}
 		/* In a sealed box, as SEAL leaves a file; UNSEAL thaws it. */
 		if (!err && fdbox_entry_seal(entry, true))
 			dev_warn(&box->dev, "entry %s: cannot seal\n",
@@ -776,7 +776,6 @@ int fdbox_luo_restore(struct fdbox *box)
 			dev_warn(&box->dev, "entry %s: cannot finish: %pe\n",
 				 entry->name, ERR_PTR(err));
 	}
-	box->incoming = false;
 	return 0;
 }
 

@@ -158,7 +158,7 @@ struct delegate_fill {
 static int delegate_fill(void *arg)
 {
 	const struct delegate_fill *d = arg;
-	int box, other, fd, huge, i;
+	int box, other, fd, again, huge, i;
 	char name[16];
 
 	box = open(CARRY_DELEGATE_NODE, O_RDWR);
@@ -170,10 +170,21 @@ static int delegate_fill(void *arg)
 		snprintf(name, sizeof(name), "t%d", i);
 		if (fd < 0 || fdbox_put(box, dup(fd), name))
 			return 2;
-		/* The same memfd again, in its other box, or here. */
-		if (fdbox_put(other, dup(fd), "again") != -EALREADY ||
-		    (i == 0 && fdbox_put(box, dup(fd), "again") != -EALREADY))
+		/*
+		 * The same memfd again, in its other box or here: PUT takes
+		 * it, SEAL does not (see below for the other box).
+		 */
+		if (fdbox_put(other, dup(fd), name))
 			return 3;
+		if (i == 0) {
+			if (fdbox_put(box, dup(fd), "again") ||
+			    fdbox_seal(box) != -EALREADY)
+				return 3;
+			again = fdbox_get(box, "again");
+			if (again < 0)
+				return 3;
+			close(again);
+		}
 		close(fd);
 	}
 	/* 2 TiB of holes: PREPARE would allocate them all. */
@@ -190,14 +201,18 @@ static int delegate_fill(void *arg)
 		return 6;
 	if (fdbox_seal(box))
 		return 7;
+	/* Its files are held by the sealed box now. */
+	if (fdbox_seal(other) != -EALREADY)
+		return 8;
 	return 0;
 }
 
 /*
  * A tenant with a box of its own (and a second, left unsealed) tries what
  * would stop the live update of the whole host: one memfd under two names
- * and in two boxes, a huge sparse memfd, more entries than its operator
- * allows. PUT refuses each; the box it sealed is carried with its limits.
+ * and in two boxes (SEAL refuses it), a huge sparse memfd, more entries than
+ * its operator allows (PUT refuses those); the box it sealed is carried
+ * with its limits.
  */
 TEST(delegate)
 {

@@ -173,7 +173,7 @@ enum file_kind {
 enum note {
 	NOTE_NONE,
 	NOTE_CARRIED,		/* a carried box refused UNSEAL */
-	NOTE_PUT_SHARED,	/* PUT refused: another entry holds the file */
+	NOTE_SEAL_SHARED,	/* SEAL refused: another entry holds a file */
 	NOTE_ROLLBACK,		/* a hook failed after others ran */
 	NOTE_EMFILE,		/* GET found no fd number left */
 	NR_NOTES
@@ -181,7 +181,7 @@ enum note {
 
 static const char *const note_names[NR_NOTES] = {
 	[NOTE_CARRIED] = "UNSEAL of a carried box",
-	[NOTE_PUT_SHARED] = "PUT of a file another entry holds",
+	[NOTE_SEAL_SHARED] = "SEAL of a file another entry holds",
 	[NOTE_ROLLBACK] = "hooks rolled back",
 	[NOTE_EMFILE] = "GET without an fd left",
 };
@@ -985,15 +985,15 @@ static int find_entry(const struct mbox *box, const char *name)
 	return -1;
 }
 
-/* Whether an entry of a live box holds file @fi. */
-static bool file_boxed(int fi)
+/* Whether an entry of a live, sealed box holds file @fi. */
+static bool file_held(int fi)
 {
 	int b, e;
 
 	for (b = 0; b < MAX_BOXES; b++) {
 		const struct mbox *box = &fz.boxes[b];
 
-		if (!box->alive)
+		if (!box->alive || !box->sealed)
 			continue;
 		for (e = 0; e < box->nr; e++)
 			if (box->ent[e].file == fi)
@@ -1157,11 +1157,6 @@ static long sim_put(struct call *c, int b, const struct fdbox_put_fd *a)
 		return -EBUSY;
 	if (find_entry(box, (const char *)a->name) >= 0)
 		return -EEXIST;
-	/* One entry per inode: a live update preserves each inode once. */
-	if (file_boxed(fi)) {
-		c->note = NOTE_PUT_SHARED;
-		return -EALREADY;
-	}
 	if (box->nr >= MAX_ENTRIES)
 		return NOPE;
 	c->eff = EFF_PUT;
@@ -1244,10 +1239,23 @@ static long sim_set_sealed(struct call *c, int b, bool seal)
 
 static long sim_seal(struct call *c, int b)
 {
-	if (!fz.boxes[b].alive)
+	const struct mbox *box = &fz.boxes[b];
+	int e, o;
+
+	if (!box->alive)
 		return -ENODEV;
-	if (fz.boxes[b].sealed)
+	if (box->sealed)
 		return -EBUSY;
+	/* One entry per inode in sealed boxes: a live update preserves it once. */
+	for (e = 0; e < box->nr; e++) {
+		for (o = 0; o < e; o++)
+			if (box->ent[o].file == box->ent[e].file)
+				break;
+		if (o < e || file_held(box->ent[e].file)) {
+			c->note = NOTE_SEAL_SHARED;
+			return -EALREADY;
+		}
+	}
 	return sim_set_sealed(c, b, true);
 }
 

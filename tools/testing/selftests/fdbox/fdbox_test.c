@@ -535,13 +535,14 @@ TEST_F(fdbox, duplicate_entry)
 }
 
 /*
- * A live update preserves an inode once: one file in two entries, in one
- * box or two, would make every PREPARE fail. PUT refuses the second.
+ * A live update preserves an inode once: one file in two entries of sealed
+ * boxes, in one box or two, would make every PREPARE fail. SEAL refuses
+ * the second; unsealed boxes, which are not carried, may share a file.
  */
 TEST_F(fdbox, same_file_twice)
 {
 	char other[80], path[64];
-	int mfd, dup1, dup2, reopened, box2, fd;
+	int mfd, dup1, reopened, box2, fd;
 
 	snprintf(other, sizeof(other), "%s-other", self->name);
 	ASSERT_EQ(0, fdbox_create(self->ctl, other));
@@ -551,40 +552,46 @@ TEST_F(fdbox, same_file_twice)
 	mfd = memfd_pattern("twice", 8192, 7);
 	ASSERT_GE(mfd, 0);
 	dup1 = dup(mfd);
-	dup2 = dup(mfd);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
 	reopened = open(path, O_RDWR);
 	ASSERT_GE(dup1, 0);
-	ASSERT_GE(dup2, 0);
 	ASSERT_GE(reopened, 0);
+
+	/* The same open file twice in one box: the box cannot be sealed. */
 	ASSERT_EQ(0, fdbox_put(self->box, mfd, "first"));
-
-	/* The same open file, and another open file on the same inode. */
-	EXPECT_EQ(-EALREADY, fdbox_put(self->box, dup1, "second"));
-	EXPECT_EQ(-EALREADY, fdbox_put(box2, dup1, "second"));
-	EXPECT_EQ(-EALREADY, fdbox_put(box2, reopened, "second"));
-	EXPECT_TRUE(fd_is_open(dup1));
-	EXPECT_TRUE(fd_is_open(reopened));
-	/* The name is checked first: EEXIST says more about what to fix. */
-	EXPECT_EQ(-EEXIST, fdbox_put(self->box, dup1, "first"));
-
-	/* Once the first entry is out, the inode may go in again. */
-	fd = fdbox_get(self->box, "first");
+	ASSERT_EQ(0, fdbox_put(self->box, dup1, "second"));
+	EXPECT_EQ(-EALREADY, fdbox_seal(self->box));
+	/* Left as it was: unsealed, both entries there. */
+	fd = fdbox_get(self->box, "second");
 	ASSERT_GE(fd, 0);
-	EXPECT_EQ(0, fdbox_put(box2, dup1, "second"));
-	EXPECT_EQ(-EALREADY, fdbox_put(self->box, fd, "first"));
+	ASSERT_EQ(0, fdbox_seal(self->box));
 
-	/* Deleting the box that holds it frees the inode too. */
+	/* Another open file on the inode, in another box. */
+	ASSERT_EQ(0, fdbox_put(box2, reopened, "second"));
+	EXPECT_EQ(-EALREADY, fdbox_seal(box2));
+	/* Left unsealed: PUT and GET still work there. */
+	ASSERT_EQ(0, fdbox_put(box2, fd, "third"));
+	fd = fdbox_get(box2, "third");
+	ASSERT_GE(fd, 0);
+	/* Once the first box is unsealed, the other may be sealed. */
+	ASSERT_EQ(0, fdbox_unseal(self->box));
+	ASSERT_EQ(0, fdbox_seal(box2));
+	EXPECT_EQ(-EALREADY, fdbox_seal(self->box));
+
+	/* Its sealed entry holds the inode until UNSEAL. */
+	ASSERT_EQ(-EBUSY, fdbox_delete(self->ctl, other));
+	ASSERT_EQ(0, fdbox_unseal(box2));
+	ASSERT_EQ(0, fdbox_seal(box2));
+	ASSERT_EQ(0, fdbox_unseal(box2));
 	ASSERT_EQ(0, fdbox_delete(self->ctl, other));
-	EXPECT_EQ(0, fdbox_put(self->box, fd, "first"));
-	EXPECT_EQ(-EALREADY, fdbox_put(self->box, dup2, "third"));
+	ASSERT_EQ(0, fdbox_seal(self->box));
+	ASSERT_EQ(0, fdbox_unseal(self->box));
 
+	close(fd);
 	fd = fdbox_get(self->box, "first");
 	ASSERT_GE(fd, 0);
 	EXPECT_EQ(0, memfd_check_pattern(fd, 8192, 7));
 	close(fd);
-	close(dup2);
-	close(reopened);
 	close(box2);
 }
 
@@ -1112,7 +1119,8 @@ static bool entries_of_type(int box, const char *type, __u32 n)
 
 TEST_F(fdbox, seal_rollback)
 {
-	int a, b, c, pa, pb, pc, err;
+	int a, b, c, pa, pb, pc, box2, err;
+	char other[80];
 
 	/* Hooks run in name order: a, b, c; b refuses to be sealed. */
 	a = test_memfd("a", '-', &pa);
@@ -1163,6 +1171,28 @@ TEST_F(fdbox, seal_rollback)
 	ASSERT_EQ(0, fdbox_unseal(self->box));
 	EXPECT_EQ('U', byte_at(pa, 0));
 	EXPECT_EQ('U', byte_at(pc, 0));
+
+	/*
+	 * A SEAL that fails after the hooks (a file over max_bytes) and
+	 * cannot unseal again leaves the box sealed: its files stay held,
+	 * and another box cannot be sealed with one of them.
+	 */
+	snprintf(other, sizeof(other), "%s-other", self->name);
+	ASSERT_EQ(0, fdbox_create(self->ctl, other));
+	box2 = fdbox_open_box(other);
+	ASSERT_GE(box2, 0);
+	ASSERT_EQ(0, fdbox_put(box2, dup(pa), "a"));
+	ASSERT_EQ(1, pwrite(pc, "u", 1, 1));
+	ASSERT_EQ(0, fdbox_sysfs_write(self->name, "max_bytes", "1"));
+	EXPECT_EQ(-EFBIG, fdbox_seal(self->box));
+	EXPECT_EQ(-EBUSY, fdbox_get(self->box, "a"));
+	EXPECT_EQ(-EALREADY, fdbox_seal(box2));
+	ASSERT_EQ(1, pwrite(pc, "-", 1, 1));
+	ASSERT_EQ(0, fdbox_unseal(self->box));
+	ASSERT_EQ(0, fdbox_seal(box2));
+	ASSERT_EQ(0, fdbox_unseal(box2));
+	ASSERT_EQ(0, fdbox_delete(self->ctl, other));
+	close(box2);
 	close(pa);
 	close(pb);
 	close(pc);
@@ -1815,6 +1845,90 @@ TEST_F_TIMEOUT(fdbox, put_races_close, 300)
 	ksft_print_msg("put_races_close: %d rounds, %d boxed the victim, %d closed it wrongly\n",
 		       rounds, boxed_victim, closed);
 	EXPECT_EQ(0, closed);
+}
+
+/*
+ * Two boxes hold one memfd and are sealed and unsealed by two threads at
+ * once: SEAL holds the inode for one sealed box at a time, so that the
+ * two can never both be sealed.
+ */
+struct seal_racer {
+	int box;
+	int rounds;
+	int sealed;		/* out: SEALs that succeeded */
+	int refused;		/* out: SEALs refused with EALREADY */
+	int bad;		/* out: other errors, or both sealed */
+};
+
+static atomic_int seal_race_held;
+
+static void *seal_race_thread(void *arg)
+{
+	struct seal_racer *r = arg;
+	int i, err;
+
+	for (i = 0; i < r->rounds; i++) {
+		err = fdbox_seal(r->box);
+		if (err == -EALREADY) {
+			r->refused++;
+			continue;
+		}
+		if (err) {
+			r->bad++;
+			continue;
+		}
+		r->sealed++;
+		/*
+		 * The other box cannot be sealed from here to the UNSEAL:
+		 * long enough for the other thread's SEAL to run meanwhile.
+		 */
+		if (atomic_fetch_add(&seal_race_held, 1))
+			r->bad++;
+		usleep(20);
+		atomic_fetch_sub(&seal_race_held, 1);
+		if (fdbox_unseal(r->box))
+			r->bad++;
+		/* Give the other thread its turn. */
+		usleep(20);
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(fdbox, seal_races_seal, 300)
+{
+	struct seal_racer r[2] = {};
+	char other[80];
+	pthread_t t[2];
+	int mfd, i;
+
+	if (fdbox_stage() > 1)
+		SKIP(return, "runs once, in stage 1");
+	snprintf(other, sizeof(other), "%s-other", self->name);
+	ASSERT_EQ(0, fdbox_create(self->ctl, other));
+	r[0].box = self->box;
+	r[1].box = fdbox_open_box(other);
+	ASSERT_GE(r[1].box, 0);
+	mfd = memfd_pattern("race", 4096, 3);
+	ASSERT_GE(mfd, 0);
+	ASSERT_EQ(0, fdbox_put(r[0].box, dup(mfd), "m"));
+	ASSERT_EQ(0, fdbox_put(r[1].box, mfd, "m"));
+
+	for (i = 0; i < 2; i++) {
+		r[i].rounds = fdbox_kconfig("CONFIG_KASAN") > 0 ?
+			      RACE_ROUNDS / 4 : RACE_ROUNDS;
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, seal_race_thread,
+					    &r[i]));
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	ksft_print_msg("seal_races_seal: sealed %d and %d, refused %d and %d\n",
+		       r[0].sealed, r[1].sealed, r[0].refused, r[1].refused);
+	EXPECT_EQ(0, r[0].bad + r[1].bad);
+	/* They met: each SEAL refused is one that found the other's hold. */
+	EXPECT_GT(r[0].sealed + r[1].sealed, 0);
+	EXPECT_GT(r[0].refused + r[1].refused, 0);
+	ASSERT_EQ(0, fdbox_delete(self->ctl, other));
+	close(r[1].box);
 }
 
 TEST_HARNESS_MAIN

@@ -117,11 +117,8 @@ static dev_t fdbox_devt;
 
 /*
  * The inode of every file of a sealed box, to its entry; see
- * fdbox_box_hold(). Held from SEAL, not PUT: a GET from a large box then
- * touches nothing beyond the box, where the bucket of a table of every
- * boxed inode would be one more cold line per GET. Not an xarray keyed by
- * the inode's address: such keys are sparse, a leaf node (576 bytes) per
- * inode.
+ * fdbox_box_hold(). Not an xarray keyed by the inode's address: such keys
+ * are sparse, a leaf node (576 bytes) per inode.
  */
 static struct rhashtable fdbox_inodes;
 
@@ -878,11 +875,13 @@ static int fdbox_seal(struct file *filp, void *argp,
 	err = fdbox_box_measure(box);
 	if (!err)
 		err = fdbox_carry_reserve(box);
-	/* A box that stays sealed keeps its inodes held. */
-	if (err && fdbox_set_sealed(box, false))
-		dev_warn(&box->dev, "cannot unseal again\n");
-	else if (err)
-		fdbox_box_unhold(box);
+	if (err) {
+		/* A box that stays sealed keeps its inodes held. */
+		if (fdbox_set_sealed(box, false))
+			dev_warn(&box->dev, "cannot unseal again\n");
+		else
+			fdbox_box_unhold(box);
+	}
 	return err;
 }
 
@@ -903,14 +902,22 @@ static int fdbox_unseal(struct file *filp, void *argp,
 		err = fdbox_luo_restore(box);
 		if (err)
 			return err;
+		/*
+		 * With its files back, a box whose unseal hooks fail below is
+		 * an ordinary sealed box, which FINISH keeps and the next
+		 * live update carries: held, as SEAL leaves one. Only -ENOMEM
+		 * can fail: nothing else reached the new inodes.
+		 */
+		err = fdbox_box_hold(box);
+		if (err)
+			return err;
+		box->incoming = false;
 		/* Only for the accounting: an unsealed box may be over. */
 		fdbox_box_measure(box);
 	}
 	err = fdbox_set_sealed(box, false);
 	if (err)
 		return err;
-	/* Only now: a box that stayed sealed must not be carried. */
-	box->incoming = false;
 	fdbox_box_unhold(box);
 	fdbox_carry_release(box);
 	/* Whatever stopped PREPARE may be fixed now. */

@@ -32,9 +32,10 @@
  *   their entries waiting. UNSEAL restores their files, frozen as in any
  *   sealed box until the UNSEAL completes; an entry whose file cannot be
  *   restored, or is not of its FDBox handler's type, is reported and
- *   dropped, and UNSEAL fails with the box still sealed. FINISH drops the
- *   boxes that were never unsealed and releases their files' memory, with
- *   one log line each.
+ *   dropped, and UNSEAL fails with the box still sealed. Once all its
+ *   files are back, a box is an ordinary sealed one, even if its unseal
+ *   hooks then fail. FINISH drops the boxes whose files did not all come
+ *   back and releases their files' memory, with one log line each.
  * - An incoming entry is retrieved at most once: a retrieve its handler
  *   attempted, or a finish, consumed its data, and the LUO API refuses a
  *   second one. Only an entry whose FDBox or LUO handler is not
@@ -740,11 +741,7 @@ int fdbox_luo_restore(struct fdbox *box)
 			wrong = entry->luo.file;
 			err = -EINVAL;
 		}
-		/*
-		 * Not held (fdbox_box_hold()): nobody else can reach the new
-		 * inode before GET takes it out of this entry, and the box
-		 * stays incoming, not carried, until UNSEAL is through.
-		 */
+		/* Held by UNSEAL once every file of the box is back. */
 		if (!err)
 			entry->file = entry->luo.file;
 		/* In a sealed box, as SEAL leaves a file; UNSEAL thaws it. */

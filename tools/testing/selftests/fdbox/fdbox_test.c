@@ -114,6 +114,14 @@ FIXTURE_TEARDOWN(fdbox)
 		close(self->box);
 	}
 	fdbox_delete(self->ctl, self->name);
+	/* The second box of some tests: a sealed one would be carried. */
+	snprintf(name, sizeof(name), "%s-other", self->name);
+	box = fdbox_open_box(name);
+	if (box >= 0) {
+		fdbox_unseal(box);
+		close(box);
+		fdbox_delete(self->ctl, name);
+	}
 	/* What a failed carry_budget left would fill the next live update. */
 	if (budget_lowered && !fdbox_write_file(BUDGET_KNOB, BUDGET_DEFAULT))
 		budget_lowered = false;
@@ -1847,11 +1855,6 @@ TEST_F_TIMEOUT(fdbox, put_races_close, 300)
 	EXPECT_EQ(0, closed);
 }
 
-/*
- * Two boxes hold one memfd and are sealed and unsealed by two threads at
- * once: SEAL holds the inode for one sealed box at a time, so that the
- * two can never both be sealed.
- */
 struct seal_racer {
 	int box;
 	int rounds;
@@ -1871,6 +1874,8 @@ static void *seal_race_thread(void *arg)
 		err = fdbox_seal(r->box);
 		if (err == -EALREADY) {
 			r->refused++;
+			/* Not all rounds in one of the other's SEALs. */
+			usleep(10 + i % 32);
 			continue;
 		}
 		if (err) {
@@ -1894,6 +1899,11 @@ static void *seal_race_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * Two boxes hold one memfd and are sealed and unsealed by two threads at
+ * once: SEAL holds the inode for one sealed box at a time, so that the
+ * two can never both be sealed, and UNSEAL lets it go.
+ */
 TEST_F_TIMEOUT(fdbox, seal_races_seal, 300)
 {
 	struct seal_racer r[2] = {};
@@ -1924,9 +1934,19 @@ TEST_F_TIMEOUT(fdbox, seal_races_seal, 300)
 	ksft_print_msg("seal_races_seal: sealed %d and %d, refused %d and %d\n",
 		       r[0].sealed, r[1].sealed, r[0].refused, r[1].refused);
 	EXPECT_EQ(0, r[0].bad + r[1].bad);
-	/* They met: each SEAL refused is one that found the other's hold. */
-	EXPECT_GT(r[0].sealed + r[1].sealed, 0);
+	/*
+	 * They met: each SEAL refused is one that found the other's hold;
+	 * and each box was sealed, so that no UNSEAL kept its hold.
+	 */
+	EXPECT_GT(r[0].sealed, 0);
+	EXPECT_GT(r[1].sealed, 0);
 	EXPECT_GT(r[0].refused + r[1].refused, 0);
+	/* Both unsealed: each can be sealed again, and then holds the file. */
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(0, fdbox_seal(r[i].box));
+		EXPECT_EQ(-EALREADY, fdbox_seal(r[!i].box));
+		EXPECT_EQ(0, fdbox_unseal(r[i].box));
+	}
 	ASSERT_EQ(0, fdbox_delete(self->ctl, other));
 	close(r[1].box);
 }

@@ -7,7 +7,10 @@
  *
  * - seal writes 'S' and unseal writes 'U' at offset 0 of the file;
  * - seal fails with -EIO if the byte at offset 1 is 's', unseal if it is
- *   'u', before writing anything.
+ *   'u', before writing anything; 'T' and 'V' make them fail once, and
+ *   become '-';
+ * - a memfd that a live update restored is one of them if its bytes from
+ *   offset 2 are "fdbox-test".
  *
  * It registers before the memfd handler so that it sees these files first.
  *
@@ -35,18 +38,37 @@
 #include <linux/uaccess.h>
 
 #define FDBOX_TEST_PREFIX	"memfd:fdbox-test"
+#define FDBOX_TEST_TAG		"fdbox-test"
+
+/*
+ * memfd_luo restores a memfd without a name: after a live update the
+ * test handler knows its files by a tag at offset 2.
+ */
+static bool fdbox_test_restored(struct file *file)
+{
+	char tag[sizeof(FDBOX_TEST_TAG) - 1];
+	loff_t pos = 2;
+
+	return !file_dentry(file)->d_name.len &&
+	       (file->f_mode & FMODE_READ) &&
+	       kernel_read(file, tag, sizeof(tag), &pos) == sizeof(tag) &&
+	       !memcmp(tag, FDBOX_TEST_TAG, sizeof(tag));
+}
 
 static bool fdbox_test_can_box(const struct fdbox_file_handler *handler,
 			       struct file *file)
 {
 	const struct dentry *dentry = file_dentry(file);
 
-	return shmem_file(file) && !file_inode(file)->i_nlink &&
-	       !strncmp(dentry->d_name.name, FDBOX_TEST_PREFIX,
-			strlen(FDBOX_TEST_PREFIX));
+	if (!shmem_file(file) || file_inode(file)->i_nlink)
+		return false;
+	return !strncmp(dentry->d_name.name, FDBOX_TEST_PREFIX,
+			strlen(FDBOX_TEST_PREFIX)) ||
+	       fdbox_test_restored(file);
 }
 
-static int fdbox_test_hook(struct file *file, char fail_on, char mark)
+static int fdbox_test_hook(struct file *file, char fail_on, char fail_once,
+			   char mark)
 {
 	loff_t pos = 1;
 	char c = 0;
@@ -57,6 +79,12 @@ static int fdbox_test_hook(struct file *file, char fail_on, char mark)
 		return ret;
 	if (c == fail_on)
 		return -EIO;
+	if (c == fail_once) {
+		c = '-';
+		pos = 1;
+		ret = kernel_write(file, &c, 1, &pos);
+		return ret < 0 ? ret : -EIO;
+	}
 
 	pos = 0;
 	ret = kernel_write(file, &mark, 1, &pos);
@@ -66,13 +94,13 @@ static int fdbox_test_hook(struct file *file, char fail_on, char mark)
 static int fdbox_test_seal(const struct fdbox_file_handler *handler,
 			   struct file *file)
 {
-	return fdbox_test_hook(file, 's', 'S');
+	return fdbox_test_hook(file, 's', 'T', 'S');
 }
 
 static int fdbox_test_unseal(const struct fdbox_file_handler *handler,
 			     struct file *file)
 {
-	return fdbox_test_hook(file, 'u', 'U');
+	return fdbox_test_hook(file, 'u', 'V', 'U');
 }
 
 static bool fdbox_late_can_box(const struct fdbox_file_handler *handler,

@@ -10,6 +10,7 @@
  *   box NAME carried|absent
  *   entry BOX NAME SHAPE SEED SEALS
  *   unclaimed BOX BYTES
+ *   KIND BOX, the box of one scenario: huge, race, pos, unseal-fails...
  */
 #ifndef _FDBOX_CARRY_H
 #define _FDBOX_CARRY_H
@@ -51,6 +52,13 @@ enum carry_shape {
 #define CARRY_POS_MOVED		"/tmp/carry-pos.moved"
 #define CARRY_POS_AT_PREPARE	4096
 #define CARRY_POS_AT_FREEZE	8192
+
+/*
+ * A box of one file of the test handler's, whose unseal hook fails once:
+ * the next kernel restores the file and fails the UNSEAL, and from then
+ * on the box is an ordinary sealed box, which FINISH keeps.
+ */
+#define CARRY_UNSEAL_FAILS_BOX	"carry-unseal-fails"
 
 static inline size_t carry_shape_size(enum carry_shape shape)
 {

@@ -302,6 +302,28 @@ TEST(unclaimed)
 	close(ctl);
 }
 
+/* See CARRY_UNSEAL_FAILS_BOX. */
+TEST(unseal_fails)
+{
+	int ctl, box, fd;
+
+	if (last_stage())
+		SKIP(return, "no live update follows this stage");
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	box = box_new(ctl, CARRY_UNSEAL_FAILS_BOX);
+	ASSERT_GE(box, 0);
+	/* Its unseal fails once ('V'); the tag names it after the update. */
+	fd = memfd_create("fdbox-test-unseal-fails", 0);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(12, write(fd, "-Vfdbox-test", 12));
+	ASSERT_EQ(0, fdbox_put(box, fd, "f"));
+	ASSERT_EQ(0, fdbox_seal(box));
+	manifest_add("unseal-fails " CARRY_UNSEAL_FAILS_BOX "\n");
+	close(box);
+	close(ctl);
+}
+
 /*
  * A memfd of 2 MiB pages, as a VM's guest memory on most hosts: the next
  * stage checks its contents, frames, size, position and seals, and the

@@ -410,6 +410,71 @@ TEST(position)
 	close(ctl);
 }
 
+/* See CARRY_UNSEAL_FAILS_BOX; finish_releases_unclaimed ends it. */
+TEST(unseal_fails)
+{
+	struct fdbox_entry_info e[2];
+	__u32 count = 2;
+	char state[32];
+	int box;
+
+	if (!carry_verifies())
+		SKIP(return, "no carry live update before this stage");
+	box = fdbox_open_box(CARRY_UNSEAL_FAILS_BOX);
+	if (box < 0) {
+		ASSERT_TRUE(fdbox_tests_selected()) TH_LOG("no box %s",
+							   CARRY_UNSEAL_FAILS_BOX);
+		SKIP(return, "the setup test was not selected");
+	}
+	ASSERT_EQ(0, fdbox_list(box, FDBOX_LIST_ENTRIES, e, sizeof(e[0]),
+				&count));
+	ASSERT_EQ(1, count);
+	if (strcmp((char *)e[0].type, "fdbox-test")) {
+		close(box);
+		ASSERT_TRUE(fdbox_may_skip("CONFIG_FDBOX_TEST"));
+		SKIP(return, "no test handler");
+	}
+	EXPECT_EQ(-EIO, fdbox_unseal(box));
+	count = 2;
+	ASSERT_EQ(0, fdbox_list(box, FDBOX_LIST_ENTRIES, e, sizeof(e[0]),
+				&count));
+	ASSERT_EQ(1, count);
+	EXPECT_EQ(0, e[0].flags) TH_LOG("the file was not restored");
+	ASSERT_EQ(0, fdbox_sysfs(CARRY_UNSEAL_FAILS_BOX, "state", state,
+				 sizeof(state)));
+	EXPECT_STREQ("sealed", state);
+	close(box);
+}
+
+/*
+ * After FINISH: a box that unseal_fails left sealed, with its file back,
+ * is still there and gives its file; one still incoming is gone.
+ */
+static void unseal_fails_after_finish(struct __test_metadata *_metadata,
+				      bool was_sealed)
+{
+	char buf[13] = "";
+	int ctl, box, fd;
+
+	if (!was_sealed) {
+		EXPECT_FALSE(fdbox_box_exists(CARRY_UNSEAL_FAILS_BOX));
+		return;
+	}
+	box = fdbox_open_box(CARRY_UNSEAL_FAILS_BOX);
+	ASSERT_LE(0, box);
+	EXPECT_EQ(0, fdbox_unseal(box));
+	fd = fdbox_get(box, "f");
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(12, pread(fd, buf, 12, 0));
+	EXPECT_STREQ("U-fdbox-test", buf);
+	close(fd);
+	close(box);
+	ctl = fdbox_open_ctl();
+	ASSERT_LE(0, ctl);
+	EXPECT_EQ(0, fdbox_delete(ctl, CARRY_UNSEAL_FAILS_BOX));
+	close(ctl);
+}
+
 #define Q "\""
 static const char CTL_JSON[] =
 	"{" Q "name" Q ":" Q "carry-ctl" Q "," Q "sealed" Q ":true," Q "carried" Q
@@ -654,7 +719,8 @@ TEST(finish_releases_unclaimed)
 {
 	struct huge_counts huge, huge_after;
 	long before, after, bytes = 0;
-	char damage[32];
+	char damage[32], state[32];
+	bool was_sealed;
 	struct racer racer[2] = { };
 	const char *box = NULL;
 	char box_name[32];
@@ -697,6 +763,8 @@ TEST(finish_releases_unclaimed)
 		ASSERT_TRUE(fdbox_may_skip("CONFIG_FDBOX_LUO_TEST"))
 			TH_LOG("no %s", FINISH_DELAY_KNOB);
 
+	was_sealed = !fdbox_sysfs(CARRY_UNSEAL_FAILS_BOX, "state", state,
+				  sizeof(state)) && !strcmp(state, "sealed");
 	luo = luo_open();
 	ASSERT_GE(luo, 0);
 	huge_counts(&huge);
@@ -709,6 +777,7 @@ TEST(finish_releases_unclaimed)
 	fdbox_write_file(FINISH_DELAY_KNOB, "0");
 	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
 	EXPECT_FALSE(fdbox_box_exists(box));
+	unseal_fails_after_finish(_metadata, was_sealed);
 	/*
 	 * The unclaimed huge pages joined the pool, free; where nr_hugepages
 	 * took their room, they went to the page allocator.

@@ -66,6 +66,7 @@ static void carry_boxes(char set[][FDBOX_NAME_LEN], int *n)
 		    sscanf(line, "delegate %255s", box) == 1 ||
 		    sscanf(line, "race %255s", box) == 1 ||
 		    sscanf(line, "pos %255s", box) == 1 ||
+		    sscanf(line, "unseal-fails %255s", box) == 1 ||
 		    sscanf(line, "huge %255s", box) == 1 ||
 		    sscanf(line, "ctl %255s", box) == 1)
 			set_add(set, n, box);

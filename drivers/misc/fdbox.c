@@ -565,6 +565,30 @@ static int fdbox_carry_reserve(struct fdbox *box)
 	return 0;
 }
 
+#if IS_ENABLED(CONFIG_FDBOX_LUO_TEST)
+/* What the sealed boxes have reserved of the next live update's tree. */
+long fdbox_carry_used_read(void)
+{
+	return atomic_long_read(&fdbox_carry_used);
+}
+#endif
+
+/*
+ * Charge sealed @box's room even past the limit: the box stays sealed, and
+ * PREPARE carries it whatever SEAL would have said (the tree is sized from
+ * the boxes, not from the limit); later SEALs must see the room it takes.
+ */
+static void fdbox_carry_charge(struct fdbox *box)
+{
+	long cost = fdbox_fdt_box_size(box->nr_entries);
+
+	lockdep_assert_held(&box->lock);
+	if (!fdbox_carry_enabled || box->carry_cost)
+		return;
+	atomic_long_add(cost, &fdbox_carry_used);
+	box->carry_cost = cost;
+}
+
 static void fdbox_carry_release(struct fdbox *box)
 {
 	lockdep_assert_held(&box->lock);
@@ -877,10 +901,12 @@ static int fdbox_seal(struct file *filp, void *argp,
 		err = fdbox_carry_reserve(box);
 	if (err) {
 		/* A box that stays sealed keeps its inodes held. */
-		if (fdbox_set_sealed(box, false))
+		if (fdbox_set_sealed(box, false)) {
 			dev_warn(&box->dev, "cannot unseal again\n");
-		else
+			fdbox_carry_charge(box);
+		} else {
 			fdbox_box_unhold(box);
+		}
 	}
 	return err;
 }
@@ -916,8 +942,11 @@ static int fdbox_unseal(struct file *filp, void *argp,
 		fdbox_box_measure(box);
 	}
 	err = fdbox_set_sealed(box, false);
-	if (err)
+	if (err) {
+		/* Charged already, unless it was incoming until now. */
+		fdbox_carry_charge(box);
 		return err;
+	}
 	fdbox_box_unhold(box);
 	fdbox_carry_release(box);
 	/* Whatever stopped PREPARE may be fixed now. */

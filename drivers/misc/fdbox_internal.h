@@ -33,7 +33,7 @@
  * @max_entries: Most entries the box may hold (sysfs, root only).
  * @max_bytes: Largest sum of file sizes the box may hold (sysfs, root only).
  * @carry_cost: What the box, sealed, takes of the next live update's tree;
- *            0 while unsealed or incoming.
+ *            0 while unsealed or incoming, or without live update.
  * @sealed:   No entry may be put or taken.
  * @deleted:  The box was deleted; open files on its device see -ENODEV.
  * @carried:  Sealed, and preserved for the live update under way.
@@ -171,6 +171,7 @@ static inline int fdbox_luo_restore(struct fdbox *box)
 struct fdbox_kho_header;
 
 #if IS_ENABLED(CONFIG_FDBOX_LUO_TEST)
+long fdbox_carry_used_read(void);
 void fdbox_luo_test_prepare(void);
 bool fdbox_luo_test_late(void);
 size_t fdbox_luo_test_damage_room(void);

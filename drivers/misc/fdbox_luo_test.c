@@ -39,7 +39,8 @@
  *
  * /sys/kernel/debug/fdbox/carry_max is the room SEAL may reserve in the
  * next live update's tree (fdbox_carry_max), so that a test can fill it
- * with a few thousand entries.
+ * with a few thousand entries; carry_used, read-only, what the sealed
+ * boxes have reserved.
  *
  * /sys/kernel/debug/fdbox/freeze_late, when set at PREPARE, makes FREEZE
  * freeze every file of the live update, as if no handler froze its files
@@ -494,6 +495,13 @@ bool fdbox_luo_test_late(void)
 	return test_late;
 }
 
+static int carry_used_get(void *data, u64 *val)
+{
+	*val = fdbox_carry_used_read();
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(carry_used_fops, carry_used_get, NULL, "%llu\n");
+
 static int __init fdbox_luo_test_init(void)
 {
 	struct dentry *dir = fdbox_debugfs_dir();
@@ -501,6 +509,8 @@ static int __init fdbox_luo_test_init(void)
 	debugfs_create_file("damage", 0600, dir, NULL, &damage_fops);
 	debugfs_create_u32("finish_delay_ms", 0600, dir, &finish_delay_ms);
 	debugfs_create_ulong("carry_max", 0600, dir, &fdbox_carry_max);
+	debugfs_create_file_unsafe("carry_used", 0400, dir, NULL,
+				   &carry_used_fops);
 	debugfs_create_bool("freeze_late", 0600, dir, &freeze_late);
 	return 0;
 }

@@ -410,13 +410,18 @@ TEST(position)
 	close(ctl);
 }
 
+/* Left by unseal_fails once its UNSEAL failed, for after FINISH. */
+#define UNSEAL_FAILS_RAN	"/tmp/carry-unseal-fails.ran"
+#define CARRY_USED_KNOB		"/sys/kernel/debug/fdbox/carry_used"
+
 /* See CARRY_UNSEAL_FAILS_BOX; finish_releases_unclaimed ends it. */
 TEST(unseal_fails)
 {
 	struct fdbox_entry_info e[2];
+	long long used, used_after;
 	__u32 count = 2;
 	char state[32];
-	int box;
+	int box, fd;
 
 	if (!carry_verifies())
 		SKIP(return, "no carry live update before this stage");
@@ -434,7 +439,12 @@ TEST(unseal_fails)
 		ASSERT_TRUE(fdbox_may_skip("CONFIG_FDBOX_TEST"));
 		SKIP(return, "no test handler");
 	}
+	used = fdbox_read_number(CARRY_USED_KNOB);
 	EXPECT_EQ(-EIO, fdbox_unseal(box));
+	used_after = fdbox_read_number(CARRY_USED_KNOB);
+	fd = open(UNSEAL_FAILS_RAN, O_CREAT | O_WRONLY, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
 	count = 2;
 	ASSERT_EQ(0, fdbox_list(box, FDBOX_LIST_ENTRIES, e, sizeof(e[0]),
 				&count));
@@ -443,18 +453,25 @@ TEST(unseal_fails)
 	ASSERT_EQ(0, fdbox_sysfs(CARRY_UNSEAL_FAILS_BOX, "state", state,
 				 sizeof(state)));
 	EXPECT_STREQ("sealed", state);
+	/* Sealed for good: its room in the next live update is taken. */
+	EXPECT_TRUE(used >= 0 || fdbox_may_skip("CONFIG_FDBOX_LUO_TEST"))
+		TH_LOG("no %s", CARRY_USED_KNOB);
+	EXPECT_TRUE(used < 0 || used < used_after)
+		TH_LOG("carry_used %lld -> %lld", used, used_after);
 	close(box);
 }
 
 /*
  * After FINISH: a box that unseal_fails left sealed, with its file back,
- * is still there and gives its file; one still incoming is gone.
+ * is still there and gives its file, and its room back; one still
+ * incoming is gone.
  */
 static void unseal_fails_after_finish(struct __test_metadata *_metadata,
 				      bool was_sealed)
 {
 	char buf[13] = "";
 	int ctl, box, fd;
+	long long used;
 
 	if (!was_sealed) {
 		EXPECT_FALSE(fdbox_box_exists(CARRY_UNSEAL_FAILS_BOX));
@@ -462,7 +479,10 @@ static void unseal_fails_after_finish(struct __test_metadata *_metadata,
 	}
 	box = fdbox_open_box(CARRY_UNSEAL_FAILS_BOX);
 	ASSERT_LE(0, box);
+	used = fdbox_read_number(CARRY_USED_KNOB);
 	EXPECT_EQ(0, fdbox_unseal(box));
+	EXPECT_TRUE(used < 0 || used > fdbox_read_number(CARRY_USED_KNOB))
+		TH_LOG("room not given back");
 	fd = fdbox_get(box, "f");
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(12, pread(fd, buf, 12, 0));
@@ -719,7 +739,7 @@ TEST(finish_releases_unclaimed)
 {
 	struct huge_counts huge, huge_after;
 	long before, after, bytes = 0;
-	char damage[32], state[32];
+	char damage[32];
 	bool was_sealed;
 	struct racer racer[2] = { };
 	const char *box = NULL;
@@ -763,8 +783,8 @@ TEST(finish_releases_unclaimed)
 		ASSERT_TRUE(fdbox_may_skip("CONFIG_FDBOX_LUO_TEST"))
 			TH_LOG("no %s", FINISH_DELAY_KNOB);
 
-	was_sealed = !fdbox_sysfs(CARRY_UNSEAL_FAILS_BOX, "state", state,
-				  sizeof(state)) && !strcmp(state, "sealed");
+	was_sealed = !access(UNSEAL_FAILS_RAN, F_OK);
+	unlink(UNSEAL_FAILS_RAN);
 	luo = luo_open();
 	ASSERT_GE(luo, 0);
 	huge_counts(&huge);

@@ -155,6 +155,20 @@ static inline int fdbox_write_file(const char *path, const char *val)
 	return n == (ssize_t)strlen(val) ? 0 : -EIO;
 }
 
+/* The number in the file @path (a debugfs knob), or -1. */
+static inline long long fdbox_read_number(const char *path)
+{
+	long long v = -1;
+	FILE *f = fopen(path, "re");
+
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
 /*
  * Run @fn(@arg) in a child as uid and gid @uid, without supplementary
  * groups: its exit status, 100 if the ids could not be set, or -1.

@@ -105,10 +105,22 @@ FIXTURE_SETUP(fdbox)
 static bool budget_lowered;
 #define USED_KNOB		"/sys/kernel/debug/fdbox/carry_used"
 
+/* Unseal and delete box @name if a test left it. */
+static void box_leftover(int ctl, const char *name)
+{
+	int box = fdbox_open_box(name);
+
+	if (box < 0)
+		return;
+	fdbox_unseal(box);
+	close(box);
+	fdbox_delete(ctl, name);
+}
+
 FIXTURE_TEARDOWN(fdbox)
 {
 	char name[96];
-	int b, box;
+	int b;
 
 	if (self->box >= 0) {
 		fdbox_unseal(self->box);
@@ -117,23 +129,13 @@ FIXTURE_TEARDOWN(fdbox)
 	fdbox_delete(self->ctl, self->name);
 	/* The second box of some tests: a sealed one would be carried. */
 	snprintf(name, sizeof(name), "%s-other", self->name);
-	box = fdbox_open_box(name);
-	if (box >= 0) {
-		fdbox_unseal(box);
-		close(box);
-		fdbox_delete(self->ctl, name);
-	}
+	box_leftover(self->ctl, name);
 	/* What a failed carry_budget left would fill the next live update. */
 	if (budget_lowered && !fdbox_write_file(BUDGET_KNOB, BUDGET_DEFAULT))
 		budget_lowered = false;
 	for (b = 0; b < BUDGET_MAX_BOXES; b++) {
 		snprintf(name, sizeof(name), "%s-b%d", self->name, b);
-		box = fdbox_open_box(name);
-		if (box < 0)
-			continue;
-		fdbox_unseal(box);
-		close(box);
-		fdbox_delete(self->ctl, name);
+		box_leftover(self->ctl, name);
 	}
 	close(self->ctl);
 }

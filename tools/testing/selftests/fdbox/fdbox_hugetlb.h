@@ -17,6 +17,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "fdbox_util.h"
+
 #ifndef MFD_HUGETLB
 #define MFD_HUGETLB	0x0004U
 #endif
@@ -84,17 +86,9 @@ struct huge_counts {
 static inline long huge_sysfs(const char *name)
 {
 	char path[128];
-	long v = -1;
-	FILE *f;
 
 	snprintf(path, sizeof(path), HUGE_SYSFS "%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	return fdbox_read_number(path);
 }
 
 static inline void huge_counts(struct huge_counts *c)

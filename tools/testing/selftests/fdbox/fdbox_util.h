@@ -155,7 +155,7 @@ static inline int fdbox_write_file(const char *path, const char *val)
 	return n == (ssize_t)strlen(val) ? 0 : -EIO;
 }
 
-/* The number in the file @path (a debugfs knob), or -1. */
+/* The number in the file @path (a debugfs knob, a sysfs counter), or -1. */
 static inline long long fdbox_read_number(const char *path)
 {
 	long long v = -1;

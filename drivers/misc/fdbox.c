@@ -867,11 +867,12 @@ static int fdbox_get_fd(struct file *filp, void *argp,
 	if (!entry)
 		return -ENOENT;
 
-	FD_PREPARE(fdf, O_CLOEXEC, get_file(entry->file));
+	FD_PREPARE(fdf, O_CLOEXEC, entry->file);
 	if (fdf.err)
 		return fdf.err;
-
+	/* The descriptor owns the entry's reference now. */
 	fdbox_entry_erase(box, entry);
+	entry->file = NULL;
 	fdbox_free_entry(entry);
 	return fd_publish(fdf);
 }

@@ -14,10 +14,6 @@
  * mmap() past the end of the file fail with ``EPERM``. Writes through a
  * mapping still land, in the preserved pages.
  *
- * Only huge pages that the buddy allocator can free (2 MiB on x86) are
- * supported: a file of gigantic pages (1 GiB) is refused with
- * ``EOPNOTSUPP``.
- *
  * Pool accounting in the next kernel: the handler's File-Lifecycle-Bound
  * object counts the huge pages of the preserved files per size, and the
  * boot allocates that many fewer pages for the pool ``hugepages=`` asks
@@ -30,9 +26,11 @@
  * so that a later mmap() reserves nothing for them. When the file is freed
  * they go back to the pool, or to the page allocator if they were surplus.
  * Pages of a file never retrieved join the pool as free pages at finish,
- * up to its size, and go to the page allocator beyond it. A pool of
- * gigantic pages, or allocated per node (``hugepages=N:X``), is allocated
- * whole: the pages carried into it are surplus.
+ * up to its size, and go to the page allocator beyond it. Gigantic pools
+ * (1 GiB) are allocated from memblock before LUO reads its data: the boot
+ * finds their count with liveupdate_flb_incoming_early(). A pool allocated
+ * per node (``hugepages=N:X``) is allocated whole: the pages carried into
+ * it are surplus.
  *
  * Locking: preserve and unpreserve take the inode lock, for the mapping
  * freeze and the pinning. Retrieve builds a new file that nothing else can
@@ -54,6 +52,7 @@
 #include <linux/memfd.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <uapi/linux/memfd.h>
 
@@ -78,14 +77,9 @@ static unsigned long hugetlb_luo_persistent(struct hstate *h)
 
 static struct hstate *hugetlb_luo_hstate(unsigned int shift)
 {
-	struct hstate *h;
-
 	if (shift <= PAGE_SHIFT || shift >= BITS_PER_LONG)
 		return NULL;
-	h = size_to_hstate(1UL << shift);
-	if (!h || hstate_is_gigantic(h))
-		return NULL;
-	return h;
+	return size_to_hstate(1UL << shift);
 }
 
 /* The files' pages counted per page size, for the next kernel's boot. */
@@ -176,9 +170,6 @@ static int hugetlb_luo_preserve(struct liveupdate_file_op_args *args)
 	struct hugetlb_luo_folio_ser *folios_ser = NULL;
 	struct hugetlb_luo_ser *ser;
 	int seals, err;
-
-	if (hstate_is_gigantic(h))
-		return -EOPNOTSUPP;
 
 	inode_lock(inode);
 	hugetlbfs_freeze(inode, true);
@@ -577,8 +568,9 @@ static void hugetlb_luo_finish(struct liveupdate_file_op_args *args)
 static bool hugetlb_luo_can_preserve(struct liveupdate_file_handler *handler,
 				     struct file *file)
 {
+	/* A carried page may come back surplus, which must be freeable. */
 	return is_file_hugepages(file) && !file_inode(file)->i_nlink &&
-	       !hstate_is_gigantic(hstate_file(file));
+	       !hstate_is_gigantic_no_runtime(hstate_file(file));
 }
 
 static unsigned long hugetlb_luo_get_id(struct file *file)
@@ -637,19 +629,31 @@ static struct liveupdate_flb hugetlb_luo_flb = {
  * memfds hold: the boot allocates that many fewer, and retrieving the files
  * (or finishing them unclaimed) fills the pool up to its size.
  *
- * Context: Boot, before @h's pool is allocated.
+ * Context: Boot, before @h's pool is allocated: in mm_core_init_early()
+ * for gigantic pools, before LUO reads its data, at subsys_initcall for
+ * the others.
  * Return: The number of pages, 0 if there is no such live update data.
  */
 unsigned long __init hugetlb_luo_boot_pages(struct hstate *h)
 {
+	bool early = !slab_is_available();
 	struct hugetlb_luo_pool_ser *pool;
 	unsigned long nr;
+	int err;
 
-	if (hstate_is_gigantic(h) ||
-	    liveupdate_flb_get_incoming(&hugetlb_luo_flb, (void **)&pool))
+	/* Gigantic pools are allocated before LUO reads its data. */
+	if (early)
+		err = liveupdate_flb_incoming_early(HUGETLB_LUO_FLB_COMPATIBLE,
+						    sizeof(*pool),
+						    (void **)&pool);
+	else
+		err = liveupdate_flb_get_incoming(&hugetlb_luo_flb,
+						  (void **)&pool);
+	if (err)
 		return 0;
 	nr = pool->pages[huge_page_shift(h)];
-	liveupdate_flb_put_incoming(&hugetlb_luo_flb);
+	if (!early)
+		liveupdate_flb_put_incoming(&hugetlb_luo_flb);
 
 	/*
 	 * From the previous kernel: no more than this machine's memory, the

@@ -1496,15 +1496,11 @@ static struct fdbox_file_handler fdbox_memfd_handler = {
 };
 
 #ifdef CONFIG_HUGETLBFS
-/*
- * A memfd of huge pages: an unlinked hugetlbfs file, of pages that
- * hugetlb_luo can carry (not gigantic ones).
- */
+/* A memfd of huge pages: an unlinked hugetlbfs file. */
 static bool fdbox_hugetlb_can_box(const struct fdbox_file_handler *handler,
 				  struct file *file)
 {
-	return is_file_hugepages(file) && !file_inode(file)->i_nlink &&
-	       !hstate_is_gigantic(hstate_file(file));
+	return is_file_hugepages(file) && !file_inode(file)->i_nlink;
 }
 
 static const struct fdbox_file_ops fdbox_hugetlb_ops = {

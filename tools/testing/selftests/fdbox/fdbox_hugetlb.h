@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "fdbox_run.h"
 #include "fdbox_util.h"
 
 #ifndef MFD_HUGETLB
@@ -197,6 +198,108 @@ static inline long huge_check(int fd, size_t pages, uint64_t seed,
 	close(pm);
 out:
 	munmap(p, size);
+	return ret;
+}
+
+/*
+ * 1 GiB pages (fdbox_gigantic_setup_test, fdbox_gigantic_verify_test): a
+ * memfd of one such page carried across one live update, in a VM of its
+ * own booted with a pool of one (hugepagesz=1G hugepages=1).
+ */
+#define GIGA_SIZE	(1024 * HUGE_SIZE / 2)
+#define GIGA_SYSFS	"/sys/kernel/mm/hugepages/hugepages-1048576kB/"
+#define GIGA_BOX	"gigantic"
+#define GIGA_RECORD	"/fdbox/gigantic.record"
+#define GIGA_SEALS	(F_SEAL_SHRINK | F_SEAL_GROW)
+#define GIGA_SEED	0x61676967ULL
+/* One word of each 4 KiB page: enough to tell frames and contents apart. */
+#define GIGA_STRIDE	4096
+
+static inline long giga_sysfs(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), GIGA_SYSFS "%s", name);
+	return fdbox_read_number(path);
+}
+
+/* nr_hugepages, free_hugepages, surplus_hugepages of 1 GiB pages. */
+struct giga_counts {
+	long nr, free, surp, resv;
+};
+
+static inline void giga_counts(struct giga_counts *c)
+{
+	c->nr = giga_sysfs("nr_hugepages");
+	c->free = giga_sysfs("free_hugepages");
+	c->surp = giga_sysfs("surplus_hugepages");
+	c->resv = giga_sysfs("resv_hugepages");
+}
+
+/* Whether the kernel booted with a pool of 1 GiB pages. */
+static inline bool giga_booted(void)
+{
+	char cmdline[4096];
+	ssize_t len;
+	int fd;
+
+	fd = open("/proc/cmdline", O_RDONLY);
+	if (fd < 0)
+		return false;
+	len = read(fd, cmdline, sizeof(cmdline) - 1);
+	close(fd);
+	if (len <= 0)
+		return false;
+	cmdline[len] = '\0';
+	return strstr(cmdline, "hugepagesz=1G hugepages=");
+}
+
+/* Why the test of stage @stage has nothing to do here, or NULL. */
+static inline const char *giga_skip(int stage)
+{
+	if (!giga_booted())
+		return "no pool of 1 GiB pages on the command line";
+	if (fdbox_stage() != stage)
+		return "the page crosses stage 1's live update only";
+	return NULL;
+}
+
+/*
+ * Write (@check false) or check the pattern of @fd's page; give its frame.
+ * 0 if all is well, the byte offset + 1 of the first wrong word, or -errno.
+ */
+static inline long giga_pattern(int fd, bool check, uint64_t *pfn)
+{
+	uint64_t *p, entry = 0;
+	size_t off;
+	long ret = 0;
+	int pm;
+
+	p = mmap(NULL, GIGA_SIZE, PROT_READ | (check ? 0 : PROT_WRITE),
+		 MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	for (off = 0; off < GIGA_SIZE; off += GIGA_STRIDE) {
+		if (!check) {
+			p[off / 8] = huge_word(GIGA_SEED, off);
+		} else if (p[off / 8] != huge_word(GIGA_SEED, off)) {
+			ret = off + 1;
+			goto out;
+		}
+	}
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	if (pm < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (pread(pm, &entry, 8, (uintptr_t)p / 4096 * 8) != 8)
+		ret = -EIO;
+	else if (!(entry >> 63))
+		ret = -ENODATA;
+	*pfn = entry & ((1ULL << 55) - 1);
+	close(pm);
+out:
+	munmap(p, GIGA_SIZE);
 	return ret;
 }
 

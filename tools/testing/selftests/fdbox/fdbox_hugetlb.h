@@ -84,11 +84,12 @@ struct huge_counts {
 	long nr, sfree, sresv, ssurp;
 };
 
-static inline long huge_sysfs(const char *name)
+/* The counter @name of the pool whose sysfs directory is @dir, or -1. */
+static inline long hstate_sysfs(const char *dir, const char *name)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), HUGE_SYSFS "%s", name);
+	snprintf(path, sizeof(path), "%s%s", dir, name);
 	return fdbox_read_number(path);
 }
 
@@ -112,10 +113,10 @@ static inline void huge_counts(struct huge_counts *c)
 	}
 	if (f)
 		fclose(f);
-	c->nr = huge_sysfs("nr_hugepages");
-	c->sfree = huge_sysfs("free_hugepages");
-	c->sresv = huge_sysfs("resv_hugepages");
-	c->ssurp = huge_sysfs("surplus_hugepages");
+	c->nr = hstate_sysfs(HUGE_SYSFS, "nr_hugepages");
+	c->sfree = hstate_sysfs(HUGE_SYSFS, "free_hugepages");
+	c->sresv = hstate_sysfs(HUGE_SYSFS, "resv_hugepages");
+	c->ssurp = hstate_sysfs(HUGE_SYSFS, "surplus_hugepages");
 }
 
 /* Whether the two views agree. */
@@ -157,6 +158,33 @@ err:
 }
 
 /*
+ * The frames of @n pages mapped @stride bytes apart from @p, as pagemap
+ * gives them (root only): 0, -ENODATA if one is not present, or -errno.
+ */
+static inline long huge_frames(const void *p, size_t n, size_t stride,
+			       uint64_t *pfns)
+{
+	int pm = open("/proc/self/pagemap", O_RDONLY);
+	long ret = 0;
+	size_t i;
+
+	if (pm < 0)
+		return -errno;
+	/* Bit 63: present; bits 0-54: the frame. */
+	for (i = 0; i < n && !ret; i++) {
+		uintptr_t page = ((uintptr_t)p + i * stride) / 4096;
+
+		if (pread(pm, &pfns[i], 8, page * 8) != 8)
+			ret = -EIO;
+		else if (!(pfns[i] >> 63) || !(pfns[i] & ((1ULL << 55) - 1)))
+			ret = -ENODATA;
+		pfns[i] &= (1ULL << 55) - 1;
+	}
+	close(pm);
+	return ret;
+}
+
+/*
  * Check every word of memfd @fd of @pages 2 MiB pages and, if @pfns is not
  * NULL, give the frame of each page's start: 0 if all is well, the byte
  * offset + 1 of the first wrong word, or -errno.
@@ -167,7 +195,6 @@ static inline long huge_check(int fd, size_t pages, uint64_t seed,
 	size_t size = pages * HUGE_SIZE, i;
 	long ret = 0;
 	uint64_t *p;
-	int pm;
 
 	p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
@@ -178,24 +205,8 @@ static inline long huge_check(int fd, size_t pages, uint64_t seed,
 			goto out;
 		}
 	}
-	if (!pfns)
-		goto out;
-	pm = open("/proc/self/pagemap", O_RDONLY);
-	if (pm < 0) {
-		ret = -errno;
-		goto out;
-	}
-	/* Bit 63: present; bits 0-54: the frame (root only). */
-	for (i = 0; i < pages && !ret; i++) {
-		uintptr_t page = ((uintptr_t)p + i * HUGE_SIZE) / 4096;
-
-		if (pread(pm, &pfns[i], 8, page * 8) != 8)
-			ret = -EIO;
-		else if (!(pfns[i] >> 63) || !(pfns[i] & ((1ULL << 55) - 1)))
-			ret = -ENODATA;
-		pfns[i] &= (1ULL << 55) - 1;
-	}
-	close(pm);
+	if (pfns)
+		ret = huge_frames(p, pages, HUGE_SIZE, pfns);
 out:
 	munmap(p, size);
 	return ret;
@@ -215,14 +226,6 @@ out:
 /* One word of each 4 KiB page: enough to tell frames and contents apart. */
 #define GIGA_STRIDE	4096
 
-static inline long giga_sysfs(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), GIGA_SYSFS "%s", name);
-	return fdbox_read_number(path);
-}
-
 /* nr_hugepages, free_hugepages, surplus_hugepages of 1 GiB pages. */
 struct giga_counts {
 	long nr, free, surp, resv;
@@ -230,28 +233,19 @@ struct giga_counts {
 
 static inline void giga_counts(struct giga_counts *c)
 {
-	c->nr = giga_sysfs("nr_hugepages");
-	c->free = giga_sysfs("free_hugepages");
-	c->surp = giga_sysfs("surplus_hugepages");
-	c->resv = giga_sysfs("resv_hugepages");
+	c->nr = hstate_sysfs(GIGA_SYSFS, "nr_hugepages");
+	c->free = hstate_sysfs(GIGA_SYSFS, "free_hugepages");
+	c->surp = hstate_sysfs(GIGA_SYSFS, "surplus_hugepages");
+	c->resv = hstate_sysfs(GIGA_SYSFS, "resv_hugepages");
 }
 
 /* Whether the kernel booted with a pool of 1 GiB pages. */
 static inline bool giga_booted(void)
 {
 	char cmdline[4096];
-	ssize_t len;
-	int fd;
 
-	fd = open("/proc/cmdline", O_RDONLY);
-	if (fd < 0)
-		return false;
-	len = read(fd, cmdline, sizeof(cmdline) - 1);
-	close(fd);
-	if (len <= 0)
-		return false;
-	cmdline[len] = '\0';
-	return strstr(cmdline, "hugepagesz=1G hugepages=");
+	return !fdbox_cmdline(cmdline, sizeof(cmdline)) &&
+	       strstr(cmdline, "hugepagesz=1G hugepages=");
 }
 
 /* Why the test of stage @stage has nothing to do here, or NULL. */
@@ -270,10 +264,9 @@ static inline const char *giga_skip(int stage)
  */
 static inline long giga_pattern(int fd, bool check, uint64_t *pfn)
 {
-	uint64_t *p, entry = 0;
 	size_t off;
 	long ret = 0;
-	int pm;
+	uint64_t *p;
 
 	p = mmap(NULL, GIGA_SIZE, PROT_READ | (check ? 0 : PROT_WRITE),
 		 MAP_SHARED, fd, 0);
@@ -287,17 +280,7 @@ static inline long giga_pattern(int fd, bool check, uint64_t *pfn)
 			goto out;
 		}
 	}
-	pm = open("/proc/self/pagemap", O_RDONLY);
-	if (pm < 0) {
-		ret = -errno;
-		goto out;
-	}
-	if (pread(pm, &entry, 8, (uintptr_t)p / 4096 * 8) != 8)
-		ret = -EIO;
-	else if (!(entry >> 63))
-		ret = -ENODATA;
-	*pfn = entry & ((1ULL << 55) - 1);
-	close(pm);
+	ret = huge_frames(p, 1, GIGA_SIZE, pfn);
 out:
 	munmap(p, GIGA_SIZE);
 	return ret;

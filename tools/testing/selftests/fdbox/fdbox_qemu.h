@@ -469,16 +469,12 @@ static inline double tsc_seconds(uint64_t from, uint64_t to)
 {
 	char cmdline[4096], *p;
 	double khz = 0;
-	FILE *f = fopen("/proc/cmdline", "r");
 
-	if (!f)
+	if (fdbox_cmdline(cmdline, sizeof(cmdline)))
 		return 0;
-	if (fgets(cmdline, sizeof(cmdline), f)) {
-		p = strstr(cmdline, "tsc_early_khz=");
-		if (p)
-			khz = atof(p + strlen("tsc_early_khz="));
-	}
-	fclose(f);
+	p = strstr(cmdline, "tsc_early_khz=");
+	if (p)
+		khz = atof(p + strlen("tsc_early_khz="));
 	return khz > 0 && to > from ? (double)(to - from) / (khz * 1000) : 0;
 }
 

@@ -155,6 +155,20 @@ static inline int fdbox_write_file(const char *path, const char *val)
 	return n == (ssize_t)strlen(val) ? 0 : -EIO;
 }
 
+/* The kernel's command line, into @buf: 0, or -1 if it cannot be read. */
+static inline int fdbox_cmdline(char *buf, int size)
+{
+	FILE *f = fopen("/proc/cmdline", "re");
+	int ret = -1;
+
+	if (f) {
+		if (fgets(buf, size, f))
+			ret = 0;
+		fclose(f);
+	}
+	return ret;
+}
+
 /* The number in the file @path (a debugfs knob, a sysfs counter), or -1. */
 static inline long long fdbox_read_number(const char *path)
 {

@@ -22,6 +22,9 @@
 # The git work tree, a copy of the pristine tree, is $FDBOX_CACHE/series-tree.
 
 set -euo pipefail
+# The steps are taken in the order of their names byte by byte (03b after
+# 03-, 04ab after 04a-), whatever the locale collates.
+export LC_ALL=C
 
 repo=$(realpath "$(dirname "$0")/..")
 cache=${FDBOX_CACHE:-$HOME/.cache/fdbox}

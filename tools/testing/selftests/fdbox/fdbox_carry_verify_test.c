@@ -705,8 +705,11 @@ TEST(hugetlb)
 	EXPECT_EQ(CARRY_HUGE_PAGES * HUGE_SIZE, lseek(fd, 0, SEEK_END));
 	EXPECT_EQ(CARRY_HUGE_SEALS, fcntl(fd, F_GET_SEALS));
 	ASSERT_EQ(0, huge_check(fd, CARRY_HUGE_PAGES, seed, now));
-	for (i = 0; i < CARRY_HUGE_PAGES; i++)
+	for (i = 0; i < CARRY_HUGE_PAGES; i++) {
 		EXPECT_EQ(pfns[i], now[i]) TH_LOG("page %d", i);
+		EXPECT_EQ(0, huge_folio_check(now[i], HUGE_SIZE / 4096))
+			TH_LOG("page %d", i);
+	}
 	EXPECT_EQ(0, huge_check(pool, before.free, ~seed, NULL));
 	/* The mapping reserved nothing: the file's pages are all there. */
 	huge_counts(&c);

@@ -57,6 +57,7 @@ TEST(gigantic_verify)
 	EXPECT_EQ(GIGA_SEALS, fcntl(fd, F_GET_SEALS));
 	ASSERT_EQ(0, giga_pattern(fd, true, &pfn));
 	EXPECT_EQ(was, pfn);
+	EXPECT_EQ(0, huge_folio_check(pfn, GIGA_SIZE / 4096));
 	/* The mapping reserved nothing: the page is the file's. */
 	giga_counts(&c);
 	EXPECT_EQ(0, c.resv);

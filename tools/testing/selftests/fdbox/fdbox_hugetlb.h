@@ -17,6 +17,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <linux/kernel-page-flags.h>
+
 #include "fdbox_run.h"
 #include "fdbox_util.h"
 
@@ -181,6 +183,46 @@ static inline long huge_frames(const void *p, size_t n, size_t stride,
 		pfns[i] &= (1ULL << 55) - 1;
 	}
 	close(pm);
+	return ret;
+}
+
+/*
+ * Whether the @n frames from @pfn are one hugetlb folio, as
+ * /proc/kpageflags shows them (root only): its head, then its tails, each
+ * one of a hugetlb folio. A live update's restore sets up every tail: a
+ * tail it missed is a folio of its own to page_folio(). 0 if all are, the
+ * index + 1 of the first that is not, or -errno.
+ */
+static inline long huge_folio_check(uint64_t pfn, size_t n)
+{
+	const uint64_t mask = 1ULL << KPF_COMPOUND_HEAD |
+			      1ULL << KPF_COMPOUND_TAIL | 1ULL << KPF_HUGE;
+	uint64_t *flags = malloc(n * 8);
+	long ret = flags ? 0 : -ENOMEM;
+	int fd = -1;
+	ssize_t len;
+	size_t i;
+
+	if (!ret) {
+		fd = open("/proc/kpageflags", O_RDONLY);
+		if (fd < 0)
+			ret = -errno;
+	}
+	if (!ret) {
+		len = pread(fd, flags, n * 8, pfn * 8);
+		if (len != (ssize_t)(n * 8))
+			ret = len < 0 ? -errno : -EIO;
+	}
+	if (!n)
+		ret = -EINVAL;
+	for (i = 0; i < n && !ret; i++)
+		if ((flags[i] & mask) != (1ULL << KPF_HUGE |
+					  1ULL << (i ? KPF_COMPOUND_TAIL :
+						   KPF_COMPOUND_HEAD)))
+			ret = i + 1;
+	if (fd >= 0)
+		close(fd);
+	free(flags);
 	return ret;
 }
 

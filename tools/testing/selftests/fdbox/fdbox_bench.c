@@ -1229,7 +1229,7 @@ static int ratio_pairs(const struct ratio *r, double *out)
 						   figs_of[2]->v[k];
 		return n;
 	}
-	for (stage = 1; stage <= vm_stages(); stage++) {
+	for (stage = 1; stage <= fdbox_stages(); stage++) {
 		most = 0;
 		for (k = 0; k < 4; k++) {
 			c = figs_of[k] ? fig_count(figs_of[k], stage) : 1;
@@ -1332,11 +1332,11 @@ static void pfn_line(const char *name, const char *fig)
 {
 	struct figure *f = fig_find(fig, BIG_PAGES);
 	struct spread s = f ? spread_of(f->v, f->n) : (struct spread){ 0 };
-	bool met = s.n == vm_stages() - 1 && s.min == 100.0;
+	bool met = s.n == fdbox_stages() - 1 && s.min == 100.0;
 
 	verdicts[met ? MET : MISSED]++;
 	printf("  %-26s %7.3f %%  target 100 %% in each of %d: %4d  %s\n",
-	       name, s.min, vm_stages() - 1, s.n, met ? "met" : "MISSED");
+	       name, s.min, fdbox_stages() - 1, s.n, met ? "met" : "MISSED");
 	printf("{\"figure\":\"%s\",\"min_pct\":%.3f,\"target\":100,\"met\":%s,\"n\":%d}\n",
 	       name, s.min, met ? "true" : "false", s.n);
 }
@@ -1349,7 +1349,7 @@ static void intact_line(void)
 {
 	struct figure *f = fig_find("intact_pages", 2 * SET_FILES + NBIGS);
 	int n = f ? f->n : 0;
-	bool met = n == vm_stages() - 1;
+	bool met = n == fdbox_stages() - 1;
 	double pages = 0;
 	int i;
 
@@ -1357,10 +1357,10 @@ static void intact_line(void)
 		pages += f->v[i];
 	verdicts[met ? MET : MISSED]++;
 	printf("  %-26s %7.0f pages  after each of %d: %4d  %s\n",
-	       "contents_intact", pages, vm_stages() - 1, n,
+	       "contents_intact", pages, fdbox_stages() - 1, n,
 	       met ? "met" : "MISSED");
 	printf("{\"figure\":\"contents_intact\",\"pages\":%.0f,", pages);
-	printf("\"n\":%d,\"target\":%d,\"met\":%s}\n", n, vm_stages() - 1,
+	printf("\"n\":%d,\"target\":%d,\"met\":%s}\n", n, fdbox_stages() - 1,
 	       met ? "true" : "false");
 }
 
@@ -1423,7 +1423,7 @@ static void summary(void)
 	fclose(in);
 
 	printf("\nFDBox benchmark, %d live updates: per figure, the median, min\n",
-	       vm_stages() - 1);
+	       fdbox_stages() - 1);
 	printf("and max of n samples, their quartiles q1 and q3, and the spread\n");
 	printf("(q3 - q1) / median\n");
 	printf("  %-22s %8s %12s %12s %12s %4s %12s %12s %7s\n", "figure",
@@ -1530,7 +1530,7 @@ int main(void)
 		bench_boxes(ctl);
 	phase("boxes measured");
 
-	if (carry_stage() < vm_stages()) {
+	if (carry_stage() < fdbox_stages()) {
 		if (fine_clock)
 			bench_prepare(ctl, luo, set_a);
 		phase("PREPARE measured");
@@ -1544,7 +1544,7 @@ int main(void)
 			  clock_is_fine(cs, sizeof(cs)) ? "1\n" : "0\n");
 	}
 	phase("done");
-	if (carry_stage() >= vm_stages())
+	if (carry_stage() >= fdbox_stages())
 		summary();
 	return 0;
 }

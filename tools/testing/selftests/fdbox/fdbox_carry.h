@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdbox_run.h"
 #include "fdbox_util.h"
 
 #define CARRY_MANIFEST	"/fdbox/carry.manifest"
@@ -271,17 +272,7 @@ static inline int carry_fdboxctl(char *out, size_t len,
 
 static inline int carry_stage(void)
 {
-	const char *s = getenv("FDBOX_STAGE");
-
-	return s ? atoi(s) : 1;
-}
-
-/* The number of stages of the VM run. */
-static inline int vm_stages(void)
-{
-	const char *s = getenv("FDBOX_STAGES");
-
-	return s ? atoi(s) : 1;
+	return fdbox_stage();
 }
 
 /*
@@ -303,7 +294,8 @@ static inline unsigned int carry_race_seed(int box, int entry)
 /* The last stage of the carry tests. */
 static inline int carry_stages(void)
 {
-	return vm_stages() < CARRY_MAX_STAGES ? vm_stages() : CARRY_MAX_STAGES;
+	return fdbox_stages() < CARRY_MAX_STAGES ? fdbox_stages() :
+						   CARRY_MAX_STAGES;
 }
 
 #endif /* _FDBOX_CARRY_H */

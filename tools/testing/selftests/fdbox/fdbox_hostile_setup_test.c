@@ -78,7 +78,7 @@ TEST(setup)
 	int ctl, i;
 
 	unlink(HOSTILE_MANIFEST);
-	if (!damage || carry_stage() >= vm_stages())
+	if (!damage || carry_stage() >= fdbox_stages())
 		SKIP(return, "no damaged live update follows this stage");
 	if (access(HOSTILE_KNOB, W_OK)) {
 		ASSERT_TRUE(fdbox_may_skip("CONFIG_FDBOX_LUO_TEST"))

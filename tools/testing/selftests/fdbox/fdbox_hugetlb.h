@@ -73,10 +73,7 @@ static const struct {
 /* Whether the live update into stage @stage is the damaged one. */
 static inline bool huge_damaged_stage(int stage)
 {
-	const char *s = getenv("FDBOX_STAGES");
-	int stages = s ? atoi(s) : 1;
-
-	return stages >= 4 && stage == stages;
+	return fdbox_stages() >= 4 && stage == fdbox_stages();
 }
 
 struct huge_counts {

@@ -68,8 +68,7 @@
  */
 static inline int qemu_stage(void)
 {
-	const char *s = getenv("FDBOX_STAGES");
-	int stage = s ? atoi(s) - 1 : 0;
+	int stage = fdbox_stages() - 1;
 
 	if (stage < 1 || (!fdbox_tests_selected() &&
 			  (stage < 3 || hostile_damage(stage))))

@@ -19,6 +19,14 @@ static inline int fdbox_stage(void)
 	return s ? atoi(s) : 1;
 }
 
+/* The number of stages of the run (FDBOX_STAGES); 1 outside the runner. */
+static inline int fdbox_stages(void)
+{
+	const char *s = getenv("FDBOX_STAGES");
+
+	return s ? atoi(s) : 1;
+}
+
 /*
  * The configuration of the kernel under test, which the VM runner packs
  * into the initramfs: a test must not skip what that kernel was built to

@@ -90,14 +90,6 @@ static inline uint64_t tt_seed(const char *env)
 	return seed;
 }
 
-/* The number of stages of the VM run (FDBOX_STAGES); 1 outside it. */
-static inline int tt_stages(void)
-{
-	const char *s = getenv("FDBOX_STAGES");
-
-	return s ? atoi(s) : 1;
-}
-
 /*
  * The stage whose end the setup test fills boxes at, or 0: the one before
  * the last, whose live update the verify test then owns. In a run of the
@@ -107,7 +99,7 @@ static inline int tt_stages(void)
  */
 static inline int tt_setup_stage(void)
 {
-	int stage = tt_stages() - 1;
+	int stage = fdbox_stages() - 1;
 
 	if (stage < 1 || (stage < 3 && !fdbox_tests_selected()))
 		return 0;

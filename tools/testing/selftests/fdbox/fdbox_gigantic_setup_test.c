@@ -7,8 +7,10 @@
  * boot must find the carried page early to leave it out. A kernel booted
  * without such a pool has nothing to carry here: the test skips.
  *
- * Stage 1 fills the page, boxes and seals the memfd and records the page's
- * frame; fdbox_gigantic_verify_test checks it in stage 2.
+ * Stages 1 and 2 fill the page, box and seal the memfd and record the
+ * page's frame; fdbox_gigantic_verify_test takes it back in stage 2 and
+ * leaves it unclaimed in stage 3, whose FINISH (the runner's, after the
+ * verify tests) must give it to the pool: gigantic_finished checks that.
  */
 
 #define _GNU_SOURCE
@@ -22,11 +24,12 @@
 
 #include "fdbox_hugetlb.h"
 #include "fdbox_run.h"
+#include "luo_util.h"
 #include "../kselftest_harness.h"
 
 TEST(gigantic_setup)
 {
-	const char *why = giga_skip(1);
+	const char *why = giga_skip(1, GIGA_VERIFY_STAGE, true);
 	struct giga_counts c;
 	int ctl, box, fd;
 	uint64_t pfn = 0;
@@ -60,6 +63,41 @@ TEST(gigantic_setup)
 	ASSERT_NE(NULL, record);
 	fprintf(record, "%llu\n", (unsigned long long)pfn);
 	ASSERT_EQ(0, fclose(record));
+}
+
+TEST(gigantic_finished)
+{
+	const char *why = giga_skip(GIGA_UNCLAIMED_STAGE, GIGA_UNCLAIMED_STAGE,
+				    false);
+	uint64_t was, pfn = 0;
+	struct giga_counts c;
+	int luo, fd;
+
+	if (why)
+		SKIP(return, "%s", why);
+	was = giga_recorded();
+	ASSERT_NE(0, was) TH_LOG("the stage before recorded no frame");
+	luo = luo_open();
+	ASSERT_GE(luo, 0);
+	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
+	close(luo);
+	EXPECT_FALSE(fdbox_box_exists(GIGA_BOX));
+
+	/* The pool is whole again: its one page is the carried one, free. */
+	giga_counts(&c);
+	EXPECT_EQ(1, c.nr);
+	EXPECT_EQ(1, c.free);
+	EXPECT_EQ(0, c.surp);
+	EXPECT_EQ(0, c.resv);
+	fd = memfd_create("gigantic", MFD_HUGETLB | MFD_HUGE_1GB);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ftruncate(fd, GIGA_SIZE));
+	ASSERT_EQ(0, giga_pattern(fd, false, &pfn));
+	EXPECT_EQ(was, pfn);
+	EXPECT_EQ(0, huge_folio_check(pfn, GIGA_SIZE / 4096));
+	close(fd);
+	giga_counts(&c);
+	EXPECT_EQ(1, c.free);
 }
 
 TEST_HARNESS_MAIN

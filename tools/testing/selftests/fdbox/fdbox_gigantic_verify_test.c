@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A hugetlb memfd of one 1 GiB page across a live update, part 2 (see
- * fdbox_gigantic_setup_test). Stage 2: the boot allocated no page, the
- * pool of one being the carried page; UNSEAL and GET give the same frame
- * and contents; closing the file leaves the page free in the pool.
+ * fdbox_gigantic_setup_test). In stages 2 and 3 the boot allocated no
+ * page, the pool of one being the carried page. Stage 2: UNSEAL and GET
+ * give the same frame and contents; closing the file leaves the page free
+ * in the pool. Stage 3, the page's second live update: nobody claims it
+ * (fdbox_gigantic_setup_test checks what FINISH did with it).
  */
 
 #define _GNU_SOURCE
@@ -21,20 +23,16 @@
 
 TEST(gigantic_verify)
 {
-	const char *why = giga_skip(2);
-	unsigned long long was;
+	const char *why = giga_skip(GIGA_VERIFY_STAGE, GIGA_VERIFY_STAGE,
+				    false);
+	uint64_t was, pfn = 0;
 	struct giga_counts c;
 	int ctl, box, fd;
-	uint64_t pfn = 0;
-	FILE *record;
 
 	if (why)
 		SKIP(return, "%s", why);
-	record = fopen(GIGA_RECORD, "r");
-	ASSERT_NE(NULL, record) TH_LOG("stage 1 recorded nothing");
-	ASSERT_EQ(1, fscanf(record, "%llu", &was));
-	fclose(record);
-	unlink(GIGA_RECORD);
+	was = giga_recorded();
+	ASSERT_NE(0, was) TH_LOG("the stage before recorded no frame");
 
 	/* The boot left the pool's one page to the carried file. */
 	giga_counts(&c);
@@ -74,6 +72,30 @@ TEST(gigantic_verify)
 	EXPECT_EQ(1, c.nr);
 	EXPECT_EQ(1, c.free);
 	EXPECT_EQ(0, c.surp);
+}
+
+/*
+ * Stage 3: nobody claims the page. The runner's FINISH, after the verify
+ * tests, must give it to the pool; fdbox_gigantic_setup_test checks that.
+ */
+TEST(gigantic_unclaimed)
+{
+	const char *why = giga_skip(GIGA_UNCLAIMED_STAGE, GIGA_UNCLAIMED_STAGE,
+				    false);
+	struct giga_counts c;
+	FILE *record;
+
+	if (why)
+		SKIP(return, "%s", why);
+	record = fopen(GIGA_RECORD, "r");
+	ASSERT_NE(NULL, record) TH_LOG("the stage before recorded no frame");
+	fclose(record);
+
+	giga_counts(&c);
+	EXPECT_EQ(0, c.nr);
+	EXPECT_EQ(0, c.free);
+	EXPECT_EQ(0, c.surp);
+	EXPECT_TRUE(fdbox_box_exists(GIGA_BOX));
 }
 
 TEST_HARNESS_MAIN

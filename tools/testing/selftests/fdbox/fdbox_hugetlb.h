@@ -253,8 +253,9 @@ out:
 
 /*
  * 1 GiB pages (fdbox_gigantic_setup_test, fdbox_gigantic_verify_test): a
- * memfd of one such page carried across one live update, in a VM of its
- * own booted with a pool of one (hugepagesz=1G hugepages=1).
+ * memfd of one such page carried across two live updates, taken back
+ * after the first, unclaimed at the second, in a VM of its own of three
+ * stages booted with a pool of one (hugepagesz=1G hugepages=1).
  */
 #define GIGA_SIZE	(1024 * HUGE_SIZE / 2)
 #define GIGA_SYSFS	"/sys/kernel/mm/hugepages/hugepages-1048576kB/"
@@ -287,14 +288,41 @@ static inline bool giga_booted(void)
 	       strstr(cmdline, "hugepagesz=1G hugepages=");
 }
 
-/* Why the test of stage @stage has nothing to do here, or NULL. */
-static inline const char *giga_skip(int stage)
+/*
+ * The stages of the 1 GiB page: boxed in stage 1, taken back in stage 2,
+ * boxed again there, left unclaimed in stage 3.
+ */
+#define GIGA_VERIFY_STAGE	2
+#define GIGA_UNCLAIMED_STAGE	3
+
+/*
+ * Why the test of stages @first to @last has nothing to do here, or NULL;
+ * a setup test (@setup) needs a live update after its stage, too.
+ */
+static inline const char *giga_skip(int first, int last, bool setup)
 {
 	if (!giga_booted())
 		return "no pool of 1 GiB pages on the command line";
-	if (fdbox_stage() != stage)
-		return "the page crosses stage 1's live update only";
+	if (fdbox_stage() < first || fdbox_stage() > last)
+		return "not a stage of this test";
+	if (setup && fdbox_stage() >= fdbox_stages())
+		return "no live update follows this stage";
 	return NULL;
+}
+
+/* The frame recorded for the page by the stage before, or 0. */
+static inline uint64_t giga_recorded(void)
+{
+	unsigned long long pfn = 0;
+	FILE *f = fopen(GIGA_RECORD, "r");
+
+	if (f) {
+		if (fscanf(f, "%llu", &pfn) != 1)
+			pfn = 0;
+		fclose(f);
+		unlink(GIGA_RECORD);
+	}
+	return pfn;
 }
 
 /*

@@ -7,10 +7,11 @@
  * boot must find the carried page early to leave it out. A kernel booted
  * without such a pool has nothing to carry here: the test skips.
  *
- * Stages 1 and 2 fill the page, box and seal the memfd and record the
+ * Stages 1 to 3 fill the page, box and seal the memfd and record the
  * page's frame; fdbox_gigantic_verify_test takes it back in stage 2 and
- * leaves it unclaimed in stage 3, whose FINISH (the runner's, after the
- * verify tests) must give it to the pool: gigantic_finished checks that.
+ * leaves it unclaimed in stages 3 and 4, whose FINISH (the runner's, after
+ * the verify tests) must give it to the pool, then to the page allocator
+ * once the pool has no room: gigantic_finished checks that.
  */
 
 #define _GNU_SOURCE
@@ -27,9 +28,68 @@
 #include "luo_util.h"
 #include "../kselftest_harness.h"
 
+/*
+ * Runs first: what the runner's FINISH did with the page nobody claimed,
+ * before the setup boxes a page again.
+ */
+TEST(gigantic_finished)
+{
+	const char *why = giga_skip(GIGA_UNCLAIMED_STAGE, GIGA_NO_ROOM_STAGE,
+				    false);
+	uint64_t was, pfn = 0;
+	struct giga_counts c;
+	long before = 0;
+	int luo, fd;
+	FILE *record;
+
+	if (why)
+		SKIP(return, "%s", why);
+	was = giga_recorded();
+	ASSERT_NE(0, was) TH_LOG("the stage before recorded no frame");
+	luo = luo_open();
+	ASSERT_GE(luo, 0);
+	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
+	close(luo);
+	EXPECT_FALSE(fdbox_box_exists(GIGA_BOX));
+
+	if (fdbox_stage() == GIGA_NO_ROOM_STAGE) {
+		/* No room in the pool: the page went to the page allocator. */
+		record = fopen(GIGA_FREE_RECORD, "r");
+		ASSERT_NE(NULL, record) TH_LOG("gigantic_unclaimed did not run");
+		ASSERT_EQ(1, fscanf(record, "%ld", &before));
+		fclose(record);
+		ASSERT_GT(before, 0);
+		unlink(GIGA_FREE_RECORD);
+		giga_counts(&c);
+		EXPECT_EQ(0, c.nr);
+		EXPECT_EQ(0, c.free);
+		EXPECT_EQ(0, c.surp);
+		EXPECT_EQ(0, c.resv);
+		/* Other allocations may have taken some of it since. */
+		EXPECT_GE(free_kb() - before, (long)(GIGA_SIZE / 1024) * 9 / 10);
+		return;
+	}
+
+	/* The pool is whole again: its one page is the carried one, free. */
+	giga_counts(&c);
+	EXPECT_EQ(1, c.nr);
+	EXPECT_EQ(1, c.free);
+	EXPECT_EQ(0, c.surp);
+	EXPECT_EQ(0, c.resv);
+	fd = memfd_create("gigantic", MFD_HUGETLB | MFD_HUGE_1GB);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ftruncate(fd, GIGA_SIZE));
+	ASSERT_EQ(0, giga_pattern(fd, false, &pfn));
+	EXPECT_EQ(was, pfn);
+	EXPECT_EQ(0, huge_folio_check(pfn, GIGA_SIZE / 4096));
+	close(fd);
+	giga_counts(&c);
+	EXPECT_EQ(1, c.free);
+}
+
 TEST(gigantic_setup)
 {
-	const char *why = giga_skip(1, GIGA_VERIFY_STAGE, true);
+	const char *why = giga_skip(1, GIGA_NO_ROOM_STAGE - 1, true);
 	struct giga_counts c;
 	int ctl, box, fd;
 	uint64_t pfn = 0;
@@ -63,41 +123,6 @@ TEST(gigantic_setup)
 	ASSERT_NE(NULL, record);
 	fprintf(record, "%llu\n", (unsigned long long)pfn);
 	ASSERT_EQ(0, fclose(record));
-}
-
-TEST(gigantic_finished)
-{
-	const char *why = giga_skip(GIGA_UNCLAIMED_STAGE, GIGA_UNCLAIMED_STAGE,
-				    false);
-	uint64_t was, pfn = 0;
-	struct giga_counts c;
-	int luo, fd;
-
-	if (why)
-		SKIP(return, "%s", why);
-	was = giga_recorded();
-	ASSERT_NE(0, was) TH_LOG("the stage before recorded no frame");
-	luo = luo_open();
-	ASSERT_GE(luo, 0);
-	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
-	close(luo);
-	EXPECT_FALSE(fdbox_box_exists(GIGA_BOX));
-
-	/* The pool is whole again: its one page is the carried one, free. */
-	giga_counts(&c);
-	EXPECT_EQ(1, c.nr);
-	EXPECT_EQ(1, c.free);
-	EXPECT_EQ(0, c.surp);
-	EXPECT_EQ(0, c.resv);
-	fd = memfd_create("gigantic", MFD_HUGETLB | MFD_HUGE_1GB);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ftruncate(fd, GIGA_SIZE));
-	ASSERT_EQ(0, giga_pattern(fd, false, &pfn));
-	EXPECT_EQ(was, pfn);
-	EXPECT_EQ(0, huge_folio_check(pfn, GIGA_SIZE / 4096));
-	close(fd);
-	giga_counts(&c);
-	EXPECT_EQ(1, c.free);
 }
 
 TEST_HARNESS_MAIN

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A hugetlb memfd of one 1 GiB page across a live update, part 2 (see
- * fdbox_gigantic_setup_test). In stages 2 and 3 the boot allocated no
+ * fdbox_gigantic_setup_test). In stages 2 to 4 the boot allocated no
  * page, the pool of one being the carried page. Stage 2: UNSEAL and GET
  * give the same frame and contents; closing the file leaves the page free
- * in the pool. Stage 3, the page's second live update: nobody claims it
- * (fdbox_gigantic_setup_test checks what FINISH did with it).
+ * in the pool. Stages 3 and 4, the page's later live updates: nobody
+ * claims it (fdbox_gigantic_setup_test checks what FINISH did with it).
  */
 
 #define _GNU_SOURCE
@@ -75,15 +75,18 @@ TEST(gigantic_verify)
 }
 
 /*
- * Stage 3: nobody claims the page. The runner's FINISH, after the verify
- * tests, must give it to the pool; fdbox_gigantic_setup_test checks that.
+ * Stages 3 and 4: nobody claims the page. The runner's FINISH, after the
+ * verify tests, must give it to the pool in stage 3 and, the pool's size
+ * set to nothing first, to the page allocator in stage 4;
+ * fdbox_gigantic_setup_test checks that.
  */
 TEST(gigantic_unclaimed)
 {
-	const char *why = giga_skip(GIGA_UNCLAIMED_STAGE, GIGA_UNCLAIMED_STAGE,
+	const char *why = giga_skip(GIGA_UNCLAIMED_STAGE, GIGA_NO_ROOM_STAGE,
 				    false);
 	struct giga_counts c;
 	FILE *record;
+	long kb;
 
 	if (why)
 		SKIP(return, "%s", why);
@@ -96,6 +99,19 @@ TEST(gigantic_unclaimed)
 	EXPECT_EQ(0, c.free);
 	EXPECT_EQ(0, c.surp);
 	EXPECT_TRUE(fdbox_box_exists(GIGA_BOX));
+	if (fdbox_stage() != GIGA_NO_ROOM_STAGE)
+		return;
+
+	/* The pool's size, not its pages: it has none until FINISH. */
+	ASSERT_EQ(0, fdbox_write_file(GIGA_SYSFS "nr_hugepages", "0"));
+	giga_counts(&c);
+	EXPECT_EQ(0, c.nr);
+	kb = free_kb();
+	ASSERT_GT(kb, 0);
+	record = fopen(GIGA_FREE_RECORD, "w");
+	ASSERT_NE(NULL, record);
+	fprintf(record, "%ld\n", kb);
+	ASSERT_EQ(0, fclose(record));
 }
 
 TEST_HARNESS_MAIN

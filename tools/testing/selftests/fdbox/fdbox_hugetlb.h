@@ -253,8 +253,8 @@ out:
 
 /*
  * 1 GiB pages (fdbox_gigantic_setup_test, fdbox_gigantic_verify_test): a
- * memfd of one such page carried across two live updates, taken back
- * after the first, unclaimed at the second, in a VM of its own of three
+ * memfd of one such page carried across three live updates, taken back
+ * after the first, unclaimed at the others, in a VM of its own of four
  * stages booted with a pool of one (hugepagesz=1G hugepages=1).
  */
 #define GIGA_SIZE	(1024 * HUGE_SIZE / 2)
@@ -290,10 +290,14 @@ static inline bool giga_booted(void)
 
 /*
  * The stages of the 1 GiB page: boxed in stage 1, taken back in stage 2,
- * boxed again there, left unclaimed in stage 3.
+ * boxed again there and in stage 3, left unclaimed in stages 3 and 4. In
+ * stage 4 the pool's size is set to nothing first: FINISH must give the
+ * page to the page allocator. GIGA_FREE_RECORD holds free_kb() before FINISH.
  */
 #define GIGA_VERIFY_STAGE	2
 #define GIGA_UNCLAIMED_STAGE	3
+#define GIGA_NO_ROOM_STAGE	4
+#define GIGA_FREE_RECORD	"/fdbox/gigantic.free"
 
 /*
  * Why the test of stages @first to @last has nothing to do here, or NULL;

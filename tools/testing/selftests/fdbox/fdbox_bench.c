@@ -149,7 +149,7 @@ static uint64_t now_ns(void)
 /* Where a stage spends its time: the VM's run time is mostly stages. */
 static void phase(const char *done)
 {
-	printf("bench: stage %d: %s, %.1f s after boot\n", carry_stage(),
+	printf("bench: stage %d: %s, %.1f s after boot\n", fdbox_stage(),
 	       done, now_ns() / 1e9);
 	fflush(stdout);
 }
@@ -168,7 +168,7 @@ static void record(int stage, const char *name, unsigned long param,
 		die("open " BENCH_SAMPLES, errno);
 	fprintf(f, "%s %lu %.3f %s %d\n", name, param, value, unit, stage);
 	fclose(f);
-	printf("bench: stage %d: %s(%lu) = %.3f %s\n", carry_stage(), name,
+	printf("bench: stage %d: %s(%lu) = %.3f %s\n", fdbox_stage(), name,
 	       param, value, unit);
 	fflush(stdout);
 }
@@ -178,7 +178,7 @@ static void sample(const char *name, unsigned long param, double value,
 		   const char *unit)
 {
 	if (fine_clock)
-		record(carry_stage(), name, param, value, unit);
+		record(fdbox_stage(), name, param, value, unit);
 }
 
 static uint64_t xorshift(uint64_t *x)
@@ -581,10 +581,10 @@ static void bench_prepare(int ctl, int luo, int *fds)
 	 * them once, untimed. Later stages' came through a live update,
 	 * outside scratch.
 	 */
-	if (carry_stage() == 1)
+	if (fdbox_stage() == 1)
 		prepare_luo(luo, fds, false);
 	for (rep = 0; rep < PREPARE_REPS; rep++) {
-		if ((rep + carry_stage()) % 2) {
+		if ((rep + fdbox_stage()) % 2) {
 			prepare_fdbox(luo, fds);
 			prepare_luo(luo, fds, true);
 		} else {
@@ -669,7 +669,7 @@ static void big_pfns(int b, int fd, bool compare)
 		close(f);
 		for (i = 0; i < BIG_PAGES; i++)
 			same += old[i] == pfns[i];
-		record(carry_stage(), bigs[b].pfn_same, BIG_PAGES,
+		record(fdbox_stage(), bigs[b].pfn_same, BIG_PAGES,
 		       100.0 * same / BIG_PAGES, "%");
 		free(old);
 	}
@@ -833,7 +833,7 @@ static void scale_fill(int ctl, int luo)
 		die(SCALE_FLAG, errno);
 	scale_carried = true;
 	printf("bench: stage %d: %u entries in %u boxes sealed\n",
-	       carry_stage(), SCALE_ENTRIES, nboxes);
+	       fdbox_stage(), SCALE_ENTRIES, nboxes);
 }
 
 /* What this kernel logged at boot of the tree it parsed. */
@@ -878,10 +878,10 @@ static void bench_boot(void)
 		entries += SCALE_ENTRIES;
 	if (!boot_line(&boxes, &bytes, &us))
 		die("no boot line of the incoming tree", ENOENT);
-	record(carry_stage() - 1, "boot_parse_ms", entries, us / 1e3, "ms");
-	record(carry_stage() - 1, "tree_bytes_per_entry", entries,
+	record(fdbox_stage() - 1, "boot_parse_ms", entries, us / 1e3, "ms");
+	record(fdbox_stage() - 1, "tree_bytes_per_entry", entries,
 	       (double)bytes / entries, "bytes");
-	record(carry_stage() - 1, "boot_boxes", entries, boxes, "boxes");
+	record(fdbox_stage() - 1, "boot_boxes", entries, boxes, "boxes");
 }
 
 /*
@@ -928,7 +928,7 @@ static void scale_verify(void)
 	}
 	close(ctl);
 	printf("bench: stage %d: %u entries in %u boxes back, each checked\n",
-	       carry_stage(), SCALE_ENTRIES, nboxes);
+	       fdbox_stage(), SCALE_ENTRIES, nboxes);
 	sample("unseal_100k_ms", SCALE_ENTRIES, unseal_ns / 1e6, "ms");
 }
 
@@ -1052,7 +1052,7 @@ static double read_ull(const char *path)
  */
 static void bench_freeze(void)
 {
-	int prev = carry_stage() - 1;
+	int prev = fdbox_stage() - 1;
 	FILE *f = fopen(BENCH_CLOCK, "r");
 	int fine = 0;
 
@@ -1061,7 +1061,7 @@ static void bench_freeze(void)
 	fclose(f);
 	if (!fine) {
 		printf("bench: stage %d: stage %d ran on jiffies: no freeze sample\n",
-		       carry_stage(), prev);
+		       fdbox_stage(), prev);
 		return;
 	}
 	/*
@@ -1477,9 +1477,9 @@ int main(void)
 	fine_clock = clock_is_fine(cs, sizeof(cs));
 	if (!fine_clock)
 		printf("bench: stage %d: clocksource %s: no timing in this stage\n",
-		       carry_stage(), cs[0] ? cs : "unknown");
+		       fdbox_stage(), cs[0] ? cs : "unknown");
 	/* Without stage 1's figures there is nothing to compare. */
-	if (!fine_clock && carry_stage() == 1)
+	if (!fine_clock && fdbox_stage() == 1)
 		die("stage 1 has no fine clock; run again", EINVAL);
 	CHECK(ctl, "open " FDBOX_CTL_PATH);
 	luo = luo_open();
@@ -1488,7 +1488,7 @@ int main(void)
 	CHECK(setrlimit(RLIMIT_NOFILE, &rl), "setrlimit");
 
 	phase("started");
-	if (carry_stage() == 1) {
+	if (fdbox_stage() == 1) {
 		unlink(BENCH_SAMPLES);
 		/*
 		 * Fill the memfds before the 100,000 of 1 leave free memory
@@ -1517,7 +1517,7 @@ int main(void)
 		phase("scale set checked");
 		bigs_restore(big);
 		pages = NBIGS * BIG_PAGES + sets_restore(luo, set_a, set_b);
-		record(carry_stage(), "intact_pages", 2 * SET_FILES + NBIGS,
+		record(fdbox_stage(), "intact_pages", 2 * SET_FILES + NBIGS,
 		       pages, "pages");
 		/* Whatever was not taken back is released. */
 		CHECK(luo_set_event(luo, LIVEUPDATE_FINISH), "finish");
@@ -1530,11 +1530,11 @@ int main(void)
 		bench_boxes(ctl);
 	phase("boxes measured");
 
-	if (carry_stage() < fdbox_stages()) {
+	if (fdbox_stage() < fdbox_stages()) {
 		if (fine_clock)
 			bench_prepare(ctl, luo, set_a);
 		phase("PREPARE measured");
-		if (carry_stage() == 1) {
+		if (fdbox_stage() == 1) {
 			scale_fill(ctl, luo);
 			phase("scale set sealed");
 		}
@@ -1544,7 +1544,7 @@ int main(void)
 			  clock_is_fine(cs, sizeof(cs)) ? "1\n" : "0\n");
 	}
 	phase("done");
-	if (carry_stage() >= fdbox_stages())
+	if (fdbox_stage() >= fdbox_stages())
 		summary();
 	return 0;
 }

@@ -270,11 +270,6 @@ static inline int carry_fdboxctl(char *out, size_t len,
 	carry_fdboxctl(out, sizeof(out),				\
 		       (const char *const[]){ "fdboxctl", __VA_ARGS__, NULL })
 
-static inline int carry_stage(void)
-{
-	return fdbox_stage();
-}
-
 /*
  * Boxes whose UNSEAL races FINISH in the next stage, CARRY_RACE_ENTRIES
  * pages each: "carry-race-NN", entry "rN" of box b holding the pattern of

@@ -51,7 +51,7 @@ static void __printf(1, 2) manifest_add(const char *fmt, ...)
 
 static bool last_stage(void)
 {
-	return carry_stage() >= carry_stages();
+	return fdbox_stage() >= carry_stages();
 }
 
 static int box_new(int ctl, const char *name)
@@ -123,7 +123,7 @@ TEST(mixed)
 
 	if (last_stage())
 		SKIP(return, "no live update follows this stage");
-	if (carry_stage() > 1)
+	if (fdbox_stage() > 1)
 		SKIP(return, "set up in stage 1 only");
 
 	ctl = fdbox_open_ctl();
@@ -223,7 +223,7 @@ TEST(delegate)
 
 	if (last_stage())
 		SKIP(return, "no live update follows this stage");
-	if (carry_stage() > 1)
+	if (fdbox_stage() > 1)
 		SKIP(return, "set up in stage 1 only");
 
 	ctl = fdbox_open_ctl();

@@ -89,7 +89,7 @@ static bool manifest_read(void)
  */
 static bool carry_verifies(void)
 {
-	return carry_stage() >= 2 && carry_stage() <= carry_stages();
+	return fdbox_stage() >= 2 && fdbox_stage() <= carry_stages();
 }
 
 TEST(state_is_updated)
@@ -374,11 +374,11 @@ TEST(carried)
 			continue;
 		check_box(_metadata, ctl, lines[i].box,
 			  !strcmp(lines[i].box, "carry-big") &&
-			  carry_stage() < carry_stages());
+			  fdbox_stage() < carry_stages());
 		n++;
 	}
 	/* carry-big, the three mixed boxes, carry-cancel. */
-	EXPECT_GE(n, carry_stage() == 2 ? 5 : 2);
+	EXPECT_GE(n, fdbox_stage() == 2 ? 5 : 2);
 	close(ctl);
 }
 
@@ -527,7 +527,7 @@ TEST(fdboxctl)
 	 * with its entries; all of it unless the hostile tests damaged it.
 	 */
 	ret = CARRY_CTL(kho, "kho", "in", "--json");
-	EXPECT_TRUE(!ret || (ret == 3 && hostile_damage(carry_stage() - 1)))
+	EXPECT_TRUE(!ret || (ret == 3 && hostile_damage(fdbox_stage() - 1)))
 		TH_LOG("exit %d: %s", ret, kho);
 	EXPECT_NE(NULL, strstr(kho, "\"verdict\":\"accepted\""));
 	EXPECT_TRUE(kho_has(kho, "carry-ctl", "\"config\"",
@@ -646,7 +646,7 @@ TEST(hugetlb)
 	struct huge_counts before, c;
 	unsigned long long v;
 	int ctl, box, fd, pool, i;
-	bool no_room = carry_stage() == CARRY_HUGE_NO_ROOM_STAGE;
+	bool no_room = fdbox_stage() == CARRY_HUGE_NO_ROOM_STAGE;
 	long carried, surp;
 	char count[24];
 	FILE *f;
@@ -765,7 +765,7 @@ TEST(finish_releases_unclaimed)
 	ASSERT_NE(NULL, box);
 	ASSERT_TRUE(fdbox_box_exists(box));
 	/* The same FINISH releases what the hostile box damage orphaned. */
-	if (hostile_manifest(carry_stage(), damage, sizeof(damage)) &&
+	if (hostile_manifest(fdbox_stage(), damage, sizeof(damage)) &&
 	    !strcmp(damage, "boxes"))
 		bytes += HOSTILE_ORPHAN_SIZE;
 
@@ -807,7 +807,7 @@ TEST(finish_releases_unclaimed)
 	 */
 	huge_counts(&huge_after);
 	EXPECT_TRUE(huge_counts_agree(&huge_after));
-	if (carry_stage() == CARRY_HUGE_NO_ROOM_STAGE) {
+	if (fdbox_stage() == CARRY_HUGE_NO_ROOM_STAGE) {
 		EXPECT_EQ(huge.total, huge_after.total);
 		EXPECT_EQ(huge.free, huge_after.free);
 	} else {

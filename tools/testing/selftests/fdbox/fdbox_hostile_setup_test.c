@@ -50,13 +50,13 @@ static void box_fill(struct __test_metadata *_metadata, int ctl,
  */
 TEST(finish_released)
 {
-	const char *plan = hostile_damage(carry_stage() - 1);
+	const char *plan = hostile_damage(fdbox_stage() - 1);
 	char damage[32];
 	int boxes;
 
 	if (!plan)
 		SKIP(return, "no damaged live update before this stage");
-	if (!hostile_manifest(carry_stage(), damage, sizeof(damage))) {
+	if (!hostile_manifest(fdbox_stage(), damage, sizeof(damage))) {
 		ASSERT_TRUE(hostile_may_lack_manifest())
 			TH_LOG("no %s", HOSTILE_MANIFEST);
 		SKIP(return, "the setup test did not damage anything");
@@ -71,14 +71,14 @@ TEST(finish_released)
 
 TEST(setup)
 {
-	const char *damage = hostile_damage(carry_stage());
+	const char *damage = hostile_damage(fdbox_stage());
 	char cmd[64];
 	uint64_t seed;
 	FILE *manifest;
 	int ctl, i;
 
 	unlink(HOSTILE_MANIFEST);
-	if (!damage || carry_stage() >= fdbox_stages())
+	if (!damage || fdbox_stage() >= fdbox_stages())
 		SKIP(return, "no damaged live update follows this stage");
 	if (access(HOSTILE_KNOB, W_OK)) {
 		ASSERT_TRUE(fdbox_may_skip("CONFIG_FDBOX_LUO_TEST"))
@@ -126,7 +126,7 @@ TEST(setup)
 
 	manifest = fopen(HOSTILE_MANIFEST, "w");
 	ASSERT_NE(NULL, manifest);
-	fprintf(manifest, "stage %d %s %llu\n", carry_stage(), damage,
+	fprintf(manifest, "stage %d %s %llu\n", fdbox_stage(), damage,
 		(unsigned long long)seed);
 	ASSERT_EQ(0, fclose(manifest));
 }

@@ -29,7 +29,7 @@ static char damage[32];
  */
 static const char *planned_damage(void)
 {
-	return hostile_damage(carry_stage() - 1);
+	return hostile_damage(fdbox_stage() - 1);
 }
 
 #define MAX_BOXES	64
@@ -150,7 +150,7 @@ FIXTURE_SETUP(damaged)
 {
 	if (!planned_damage())
 		SKIP(return, "no damaged live update before this stage");
-	if (!hostile_manifest(carry_stage(), damage, sizeof(damage))) {
+	if (!hostile_manifest(fdbox_stage(), damage, sizeof(damage))) {
 		ASSERT_TRUE(hostile_may_lack_manifest())
 			TH_LOG("no %s", HOSTILE_MANIFEST);
 		SKIP(return, "the setup test did not damage anything");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A hugetlb memfd of one 1 GiB page across a live update, part 1. `make
- * check` runs it in a VM of its own, of two stages, whose kernels boot
+ * A hugetlb memfd of one 1 GiB page across live updates, part 1. `make
+ * check` runs it in a VM of its own, of four stages, whose kernels boot
  * with a pool of one 1 GiB page (hugepagesz=1G hugepages=1): gigantic
  * pools are allocated from memblock before LUO reads its data, and the
  * boot must find the carried page early to leave it out. A kernel booted
@@ -38,9 +38,8 @@ TEST(gigantic_finished)
 				    false);
 	uint64_t was, pfn = 0;
 	struct giga_counts c;
-	long before = 0;
+	long before;
 	int luo, fd;
-	FILE *record;
 
 	if (why)
 		SKIP(return, "%s", why);
@@ -54,12 +53,9 @@ TEST(gigantic_finished)
 
 	if (fdbox_stage() == GIGA_NO_ROOM_STAGE) {
 		/* No room in the pool: the page went to the page allocator. */
-		record = fopen(GIGA_FREE_RECORD, "r");
-		ASSERT_NE(NULL, record) TH_LOG("gigantic_unclaimed did not run");
-		ASSERT_EQ(1, fscanf(record, "%ld", &before));
-		fclose(record);
-		ASSERT_GT(before, 0);
+		before = fdbox_read_number(GIGA_FREE_RECORD);
 		unlink(GIGA_FREE_RECORD);
+		ASSERT_GT(before, 0) TH_LOG("gigantic_unclaimed did not run");
 		giga_counts(&c);
 		EXPECT_EQ(0, c.nr);
 		EXPECT_EQ(0, c.free);
@@ -76,10 +72,8 @@ TEST(gigantic_finished)
 	EXPECT_EQ(1, c.free);
 	EXPECT_EQ(0, c.surp);
 	EXPECT_EQ(0, c.resv);
-	fd = memfd_create("gigantic", MFD_HUGETLB | MFD_HUGE_1GB);
+	fd = giga_memfd(0, &pfn);
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ftruncate(fd, GIGA_SIZE));
-	ASSERT_EQ(0, giga_pattern(fd, false, &pfn));
 	EXPECT_EQ(was, pfn);
 	EXPECT_EQ(0, huge_folio_check(pfn, GIGA_SIZE / 4096));
 	close(fd);
@@ -99,11 +93,8 @@ TEST(gigantic_setup)
 		SKIP(return, "%s", why);
 	giga_counts(&c);
 	ASSERT_EQ(1, c.nr) TH_LOG("the boot's pool of 1 GiB pages");
-	fd = memfd_create("gigantic", MFD_HUGETLB | MFD_HUGE_1GB |
-				      MFD_ALLOW_SEALING);
+	fd = giga_memfd(MFD_ALLOW_SEALING, &pfn);
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, ftruncate(fd, GIGA_SIZE));
-	ASSERT_EQ(0, giga_pattern(fd, false, &pfn));
 	ASSERT_EQ(0, fcntl(fd, F_ADD_SEALS, GIGA_SEALS));
 	giga_counts(&c);
 	EXPECT_EQ(1, c.nr);

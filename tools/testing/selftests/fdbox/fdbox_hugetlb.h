@@ -266,7 +266,7 @@ out:
 /* One word of each 4 KiB page: enough to tell frames and contents apart. */
 #define GIGA_STRIDE	4096
 
-/* nr_hugepages, free_hugepages, surplus_hugepages of 1 GiB pages. */
+/* nr_, free_, surplus_ and resv_hugepages of 1 GiB pages. */
 struct giga_counts {
 	long nr, free, surp, resv;
 };
@@ -317,16 +317,10 @@ static inline const char *giga_skip(int first, int last, bool setup)
 /* The frame recorded for the page by the stage before, or 0. */
 static inline uint64_t giga_recorded(void)
 {
-	unsigned long long pfn = 0;
-	FILE *f = fopen(GIGA_RECORD, "r");
+	long long pfn = fdbox_read_number(GIGA_RECORD);
 
-	if (f) {
-		if (fscanf(f, "%llu", &pfn) != 1)
-			pfn = 0;
-		fclose(f);
-		unlink(GIGA_RECORD);
-	}
-	return pfn;
+	unlink(GIGA_RECORD);
+	return pfn > 0 ? pfn : 0;
 }
 
 /*
@@ -355,6 +349,26 @@ static inline long giga_pattern(int fd, bool check, uint64_t *pfn)
 out:
 	munmap(p, GIGA_SIZE);
 	return ret;
+}
+
+/*
+ * A memfd of one 1 GiB page, with memfd_create() @flags besides the huge
+ * page ones, its pattern written (giga_pattern()) and its frame in @pfn:
+ * the descriptor, or -errno.
+ */
+static inline int giga_memfd(unsigned int flags, uint64_t *pfn)
+{
+	int fd = memfd_create("gigantic", MFD_HUGETLB | MFD_HUGE_1GB | flags);
+	long err;
+
+	if (fd < 0)
+		return -errno;
+	err = ftruncate(fd, GIGA_SIZE) ? -errno : giga_pattern(fd, false, pfn);
+	if (err) {
+		close(fd);
+		return err < 0 ? err : -EIO;
+	}
+	return fd;
 }
 
 #endif /* _FDBOX_HUGETLB_H */

@@ -516,7 +516,7 @@ TEST_F(fdbox, hugetlb)
 	EXPECT_EQ(before.free, c.free);
 	EXPECT_EQ(before.rsvd, c.rsvd);
 
-	/* A memfd of 1 GiB pages is boxed as well (fdbox_gigantic_test). */
+	/* A memfd of 1 GiB pages is boxed as well (fdbox_gigantic_*_test). */
 	mfd = memfd_create("gigantic", MFD_HUGETLB | MFD_HUGE_1GB);
 	ASSERT_GE(mfd, 0) TH_LOG("no 1 GiB huge page size: %s",
 				 strerror(errno));

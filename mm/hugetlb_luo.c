@@ -328,16 +328,13 @@ static void hugetlb_luo_discard(const struct hugetlb_luo_folio_ser *folios_ser,
  * Make @folio, a restored folio of @h's order, a hugetlb folio in use at
  * @index of @inode: a page of the persistent pool while the pool is short
  * of its size (the boot left room for it), a surplus page otherwise;
- * covered by the file's reservation map so that no mmap() reserves a page
- * for it; charged as the fault path charges a new page. On failure the
- * folio has been freed.
+ * charged as the fault path charges a new page. The caller covers it in
+ * the file's reservation map. On failure the folio has been freed.
  */
 static int hugetlb_luo_add_folio(struct hstate *h, struct inode *inode,
 				 struct folio *folio, pgoff_t index)
 {
-	struct resv_map *resv = HUGETLBFS_I(inode)->resv_map;
 	int nid = folio_nid(folio);
-	long regions, chg;
 	bool frozen;
 	int err;
 
@@ -372,19 +369,10 @@ static int hugetlb_luo_add_folio(struct hstate *h, struct inode *inode,
 	if (err)
 		goto err_put;
 
-	chg = region_chg(resv, index, index + 1, &regions);
-	if (chg < 0) {
-		err = chg;
-		goto err_put;
-	}
-
 	__folio_mark_uptodate(folio);
 	err = hugetlb_add_to_page_cache(folio, inode->i_mapping, index);
-	if (err) {
-		region_abort(resv, index, index + 1, regions);
+	if (err)
 		goto err_put;
-	}
-	region_add(resv, index, index + 1, regions, NULL, NULL);
 
 	folio_set_hugetlb_migratable(folio);
 	folio_unlock(folio);
@@ -412,54 +400,80 @@ static u64 hugetlb_luo_nr_folios(const struct hugetlb_luo_ser *ser)
 	return room;
 }
 
+/* Restore folio @i, @fs, of @h's order, and add it to @inode at index @i. */
+static int hugetlb_luo_retrieve_folio(struct hstate *h, struct inode *inode,
+				      const struct hugetlb_luo_folio_ser *fs,
+				      u64 i)
+{
+	struct folio *folio;
+	int err;
+
+	folio = kho_restore_folio(PFN_PHYS(fs->pfn));
+	if (!folio) {
+		pr_err("folio %llu: pfn %#llx was not preserved\n", i, fs->pfn);
+		return -EINVAL;
+	}
+	if (folio_order(folio) != huge_page_order(h)) {
+		pr_err("folio %llu: order %u, not %u\n", i, folio_order(folio),
+		       huge_page_order(h));
+		folio_put(folio);
+		return -EINVAL;
+	}
+	err = hugetlb_luo_add_folio(h, inode, folio, i);
+	if (err)
+		pr_err("folio %llu: cannot add it to the file: %pe\n", i,
+		       ERR_PTR(err));
+	return err;
+}
+
+/*
+ * Preserve fills every hole of the file, so entry i of the array is the
+ * folio at index i, and anything else is refused. The folios are then one
+ * run from index 0, which the reservation map covers with one region
+ * rather than one per folio: region_chg() allocates each time.
+ */
 static int hugetlb_luo_retrieve_folios(struct hstate *h, struct inode *inode,
 				       const struct hugetlb_luo_folio_ser *fs,
 				       u64 nr)
 {
-	pgoff_t end = i_size_read(inode) >> huge_page_shift(h);
-	struct folio *folio;
-	int err;
+	struct resv_map *resv = HUGETLBFS_I(inode)->resv_map;
+	long regions, chg;
+	int err = 0;
 	u64 i;
 
 	/* Checked first, so that a failure below only concerns folio i. */
 	for (i = 0; i < nr; i++) {
-		if (fs[i].index >= end || !fs[i].pfn) {
-			pr_err("folio %llu: index %llu, pfn %#llx: not in the file\n",
+		if (fs[i].index != i || !fs[i].pfn) {
+			pr_err("folio %llu: index %llu, pfn %#llx: malformed\n",
 			       i, fs[i].index, fs[i].pfn);
 			hugetlb_luo_discard(fs, 0, nr);
 			return -EINVAL;
 		}
 	}
+	if (!nr)
+		return 0;
 
+	chg = region_chg(resv, 0, nr, &regions);
+	if (chg < 0) {
+		hugetlb_luo_discard(fs, 0, nr);
+		return chg;
+	}
 	for (i = 0; i < nr; i++) {
-		folio = kho_restore_folio(PFN_PHYS(fs[i].pfn));
-		if (!folio) {
-			pr_err("folio %llu: pfn %#llx was not preserved\n",
-			       i, fs[i].pfn);
-			err = -EINVAL;
-			goto err_discard;
-		}
-		if (folio_order(folio) != huge_page_order(h)) {
-			pr_err("folio %llu: order %u, not %u\n", i,
-			       folio_order(folio), huge_page_order(h));
-			folio_put(folio);
-			err = -EINVAL;
-			goto err_discard;
-		}
-
-		err = hugetlb_luo_add_folio(h, inode, folio, fs[i].index);
-		if (err) {
-			pr_err("folio %llu: cannot add it to the file: %pe\n",
-			       i, ERR_PTR(err));
-			goto err_discard;
-		}
+		err = hugetlb_luo_retrieve_folio(h, inode, &fs[i], i);
+		if (err)
+			break;
 		cond_resched();
 	}
-	return 0;
-
+	/*
+	 * The map covers the folios the file holds, which its eviction gives
+	 * back. The empty map of a new file needs one entry, which
+	 * region_chg() made sure its cache holds, so this cannot fail.
+	 */
+	if (!i || WARN_ON_ONCE(region_add(resv, 0, i, regions, NULL, NULL) < 0))
+		region_abort(resv, 0, nr, regions);
 	/* The file frees what it holds; the rest goes back here. */
-err_discard:
-	hugetlb_luo_discard(fs, i + 1, nr);
+	if (err)
+		hugetlb_luo_discard(fs, i + 1, nr);
 	return err;
 }
 
@@ -500,7 +514,7 @@ static int hugetlb_luo_retrieve(struct liveupdate_file_op_args *args)
 	if ((ser->seals & ~HUGETLB_LUO_ALL_SEALS) ||
 	    (ser->size & ~huge_page_mask(h)) ||
 	    ser->size > MAX_LFS_FILESIZE ||
-	    ser->nr_folios > (ser->size >> ser->shift)) {
+	    ser->nr_folios != (ser->size >> ser->shift)) {
 		pr_err("malformed file: size %llu, seals %#x, %llu folios\n",
 		       ser->size, ser->seals, ser->nr_folios);
 		err = -EINVAL;

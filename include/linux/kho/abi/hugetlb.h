@@ -26,7 +26,9 @@
  * @pfn:   Page frame number of the folio's first page; never 0, which the
  *         next kernel takes for an unused entry (a file holding the folio
  *         at frame 0 is not preserved).
- * @index: Offset of the folio in the file, in huge pages.
+ * @index: Offset of the folio in the file, in huge pages: the entry's own
+ *         place in the array, since preserve fills every hole of the file
+ *         (the next kernel refuses an array in another order).
  */
 struct hugetlb_luo_folio_ser {
 	u64 pfn;

@@ -25,6 +25,9 @@
  *   hugetlb-shift BOX      its huge page size is 1 TiB
  *   hugetlb-count BOX      it has 2^20 folios more, and the size for them,
  *                          than its folio array holds
+ *   hugetlb-reverse BOX    the folios of its array's first page are in
+ *                          reverse order
+ *   hugetlb-index-dup BOX  its second folio has the first one's index
  *   version                the header has the next version
  *   truncate               the header gives half the tree's size
  *   bitflip SEED           eight bits of header and tree flip, at places
@@ -32,6 +35,8 @@
  *
  * The tree damages come before the checksum, so that they reach the checks
  * of the parser; "truncate" recomputes the checksum for the same reason.
+ * "hugetlb-count" changes what this kernel's unpreserve reads too: no
+ * CANCEL may follow it.
  * "clear" empties the list; reading it shows the list.
  *
  * /sys/kernel/debug/fdbox/finish_delay_ms makes FINISH wait that long after
@@ -111,6 +116,8 @@ static const struct {
 	{ "hugetlb-size", 1, true },
 	{ "hugetlb-shift", 1, true },
 	{ "hugetlb-count", 1, true },
+	{ "hugetlb-reverse", 1, true },
+	{ "hugetlb-index-dup", 1, true },
 	{ "version", 0, false },
 	{ "truncate", 0, false },
 	{ "bitflip", 1, false },
@@ -154,15 +161,33 @@ static int damage_unterminate(void *fdt, int node, const char *prop)
 }
 
 /*
+ * The folios of @ser's array that its first page holds, through the
+ * preserved copy's chunk list, and their number in @nr.
+ */
+static struct hugetlb_luo_folio_ser *
+damage_hugetlb_folios(struct hugetlb_luo_ser *ser, u64 *nr)
+{
+	struct kho_vmalloc_chunk *chunk = KHOSER_LOAD_PTR(ser->folios.first);
+
+	if (!chunk || !chunk->phys[0])
+		return NULL;
+	*nr = min_t(u64, ser->nr_folios,
+		    PAGE_SIZE / sizeof(struct hugetlb_luo_folio_ser));
+	return phys_to_virt(chunk->phys[0]);
+}
+
+/*
  * Damage the hugetlb_luo data of entry @node, preserved memory that the
  * tree points to: the next kernel's retrieve must refuse it and give the
  * pages back to the pool.
  */
 static int damage_hugetlb(void *fdt, int node, const char *cmd)
 {
+	struct hugetlb_luo_folio_ser *fs;
 	struct hugetlb_luo_ser *ser;
 	const char *compat;
 	const void *data;
+	u64 i, nr;
 	int len;
 
 	compat = fdt_getprop(fdt, node, "luo-handler", &len);
@@ -178,6 +203,18 @@ static int damage_hugetlb(void *fdt, int node, const char *cmd)
 	if (!strcmp(cmd, "hugetlb-count")) {
 		ser->nr_folios += SZ_1M;
 		ser->size += (u64)SZ_1M << ser->shift;
+		return 0;
+	}
+	if (!strcmp(cmd, "hugetlb-reverse") ||
+	    !strcmp(cmd, "hugetlb-index-dup")) {
+		fs = damage_hugetlb_folios(ser, &nr);
+		if (!fs || nr < 2)
+			return -FDT_ERR_BADVALUE;
+		if (!strcmp(cmd, "hugetlb-index-dup"))
+			fs[1].index = fs[0].index;
+		else
+			for (i = 0; i < nr / 2; i++)
+				swap(fs[i], fs[nr - 1 - i]);
 		return 0;
 	}
 	if (ser->size < (1ULL << ser->shift))

@@ -57,7 +57,7 @@
  * the errno given.
  */
 #define HUGE_DAMAGED_RECORD	"/fdbox/hugetlb-damaged.record"
-#define HUGE_DAMAGED_BOXES	3
+#define HUGE_DAMAGED_BOXES	5
 #define HUGE_DAMAGED_PAGES	2
 
 static const struct {
@@ -68,6 +68,8 @@ static const struct {
 	{ "hugetlb-damaged-size", "hugetlb-size", -EINVAL },
 	{ "hugetlb-damaged-shift", "hugetlb-shift", -EOPNOTSUPP },
 	{ "hugetlb-damaged-count", "hugetlb-count", -EINVAL },
+	{ "hugetlb-damaged-index", "hugetlb-index-dup", -EINVAL },
+	{ "hugetlb-damaged-reverse", "hugetlb-reverse", -EINVAL },
 };
 
 /* Whether the live update into stage @stage is the damaged one. */

@@ -130,12 +130,13 @@ bench)
 	# every later one what the live update before it carried; the last
 	# prints the table. BENCH_STAGES=N for a quicker look (N >= 2).
 	# 1 GiB memfds need room: 8 GiB of guest memory, 1 GiB of it in a
-	# pool of 2 MiB huge pages for the hugetlb one.
+	# pool of 2 MiB huge pages for the hugetlb one, and one page more for
+	# the hugetlb memfd restored before it.
 	stages=${BENCH_STAGES:-6}
 	echo "==> bench    booting the VM, $stages stages (log: $logs/bench.log)"
 	start=$SECONDS
 	"$tests/vmtest.sh" -d "$obj" -w "$work/vm" -s "$stages" -T none -m 8G \
-		-a hugepages=512 \
+		-a hugepages=513 \
 		-t 3600 -x "$work/fdbox_bench" > "$logs/bench.log" 2>&1 ||
 		{ cat "$logs/bench.log"; exit 1; }
 	sed -n '/^FDBox benchmark/,/^Verdicts:/p' "$logs/bench.log"

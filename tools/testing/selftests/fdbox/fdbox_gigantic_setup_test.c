@@ -12,6 +12,10 @@
  * leaves it unclaimed in stages 3 and 4, whose FINISH (the runner's, after
  * the verify tests) must give it to the pool, then to the page allocator
  * once the pool has no room: gigantic_finished checks that.
+ *
+ * The same VM's command line sizes no pool of 2 MiB pages: nopool_setup
+ * boxes a memfd of such pages, from a pool sized at run time, that
+ * fdbox_gigantic_verify_test's nopool_verify takes back in stage 2.
  */
 
 #define _GNU_SOURCE
@@ -113,6 +117,56 @@ TEST(gigantic_setup)
 	record = fopen(GIGA_RECORD, "w");
 	ASSERT_NE(NULL, record);
 	fprintf(record, "%llu\n", (unsigned long long)pfn);
+	ASSERT_EQ(0, fclose(record));
+}
+
+TEST(nopool_setup)
+{
+	const char *why = giga_skip(1, NOPOOL_STAGE - 1, true);
+	uint64_t pfns[NOPOOL_PAGES];
+	int ctl, box, fd, keep, luo, i;
+	struct huge_counts c;
+	FILE *record;
+
+	if (why)
+		SKIP(return, "%s", why);
+	huge_counts(&c);
+	ASSERT_EQ(0, c.nr) TH_LOG("the boot sized a pool of 2 MiB pages");
+	ASSERT_EQ(0, fdbox_write_file(HUGE_SYSFS "nr_hugepages", "2"));
+	huge_counts(&c);
+	ASSERT_EQ(NOPOOL_PAGES, c.nr) TH_LOG("a pool of 2 MiB pages at run time");
+	fd = huge_memfd("nopool", NOPOOL_PAGES, NOPOOL_SEED);
+	ASSERT_GE(fd, 0) TH_LOG("huge_memfd: %s", strerror(-fd));
+	keep = dup(fd);
+	ASSERT_GE(keep, 0);
+
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	ASSERT_EQ(0, fdbox_create(ctl, NOPOOL_BOX));
+	box = fdbox_open_box(NOPOOL_BOX);
+	ASSERT_GE(box, 0);
+	ASSERT_EQ(0, fdbox_put(box, fd, "ram"));
+	ASSERT_EQ(0, fdbox_seal(box));
+	close(box);
+	close(ctl);
+
+	/*
+	 * A pool sized at run time may take its pages from KHO's scratch
+	 * areas; PREPARE's pin moves them out, once. The frames that must
+	 * come back are those after a PREPARE, which CANCEL leaves.
+	 */
+	luo = luo_open();
+	ASSERT_GE(luo, 0);
+	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_PREPARE));
+	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_CANCEL));
+	close(luo);
+	ASSERT_EQ(0, huge_check(keep, NOPOOL_PAGES, NOPOOL_SEED, pfns));
+	close(keep);
+
+	record = fopen(NOPOOL_RECORD, "w");
+	ASSERT_NE(NULL, record);
+	for (i = 0; i < NOPOOL_PAGES; i++)
+		fprintf(record, "%llu\n", (unsigned long long)pfns[i]);
 	ASSERT_EQ(0, fclose(record));
 }
 

@@ -6,6 +6,11 @@
  * give the same frame and contents; closing the file leaves the page free
  * in the pool. Stages 3 and 4, the page's later live updates: nobody
  * claims it (fdbox_gigantic_setup_test checks what FINISH did with it).
+ *
+ * nopool_verify: in stage 2, whose boot sized no pool of 2 MiB pages, the
+ * memfd of such pages that nopool_setup boxed comes back with the same
+ * frames and contents, as surplus pages, which closing the file gives
+ * back to the page allocator.
  */
 
 #define _GNU_SOURCE
@@ -111,6 +116,74 @@ TEST(gigantic_unclaimed)
 	ASSERT_NE(NULL, record);
 	fprintf(record, "%ld\n", kb);
 	ASSERT_EQ(0, fclose(record));
+}
+
+TEST(nopool_verify)
+{
+	const char *why = giga_skip(NOPOOL_STAGE, NOPOOL_STAGE, false);
+	uint64_t was[NOPOOL_PAGES], pfns[NOPOOL_PAGES];
+	unsigned long long pfn;
+	struct huge_counts c;
+	int ctl, box, fd, i;
+	FILE *record;
+
+	if (why)
+		SKIP(return, "%s", why);
+	record = fopen(NOPOOL_RECORD, "r");
+	ASSERT_NE(NULL, record) TH_LOG("the stage before recorded no frames");
+	for (i = 0; i < NOPOOL_PAGES; i++) {
+		ASSERT_EQ(1, fscanf(record, "%llu", &pfn));
+		was[i] = pfn;
+	}
+	fclose(record);
+	unlink(NOPOOL_RECORD);
+
+	/* No pool was allocated; the carried pages are in no counter yet. */
+	huge_counts(&c);
+	ASSERT_TRUE(huge_counts_agree(&c));
+	EXPECT_EQ(0, c.total);
+	EXPECT_EQ(0, c.surp);
+	EXPECT_EQ(0, c.rsvd);
+
+	box = fdbox_open_box(NOPOOL_BOX);
+	ASSERT_GE(box, 0);
+	ASSERT_EQ(0, fdbox_unseal(box));
+	fd = fdbox_get(box, "ram");
+	ASSERT_GE(fd, 0);
+	huge_counts(&c);
+	EXPECT_TRUE(huge_counts_agree(&c));
+	EXPECT_EQ(NOPOOL_PAGES, c.total);
+	EXPECT_EQ(0, c.free);
+	EXPECT_EQ(NOPOOL_PAGES, c.surp);
+	EXPECT_EQ(0, c.rsvd);
+
+	ASSERT_EQ(0, huge_check(fd, NOPOOL_PAGES, NOPOOL_SEED, pfns));
+	for (i = 0; i < NOPOOL_PAGES; i++) {
+		EXPECT_EQ(was[i], pfns[i]) TH_LOG("page %d", i);
+		EXPECT_EQ(0, huge_folio_check(pfns[i], HUGE_SIZE / 4096))
+			TH_LOG("page %d", i);
+	}
+	/*
+	 * The mapping reserved nothing: the pages are the file's. With no
+	 * pool, a page the reservation map missed would have failed it.
+	 */
+	huge_counts(&c);
+	EXPECT_EQ(0, c.rsvd);
+
+	close(fd);
+	close(box);
+	ctl = fdbox_open_ctl();
+	ASSERT_GE(ctl, 0);
+	EXPECT_EQ(0, fdbox_delete(ctl, NOPOOL_BOX));
+	close(ctl);
+
+	/* Surplus pages leave the pool with their file. */
+	huge_counts(&c);
+	EXPECT_TRUE(huge_counts_agree(&c));
+	EXPECT_EQ(0, c.total);
+	EXPECT_EQ(0, c.free);
+	EXPECT_EQ(0, c.surp);
+	EXPECT_EQ(0, c.rsvd);
 }
 
 TEST_HARNESS_MAIN

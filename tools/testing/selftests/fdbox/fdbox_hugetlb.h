@@ -316,6 +316,20 @@ static inline const char *giga_skip(int first, int last, bool setup)
 	return NULL;
 }
 
+/*
+ * 2 MiB pages across a boot that sizes no pool of them, in the same VM
+ * (whose command line has hugepages= for the 1 GiB size alone):
+ * nopool_setup sizes the 2 MiB pool at run time in stage 1 and boxes a
+ * memfd of NOPOOL_PAGES of its pages; in stage 2 nopool_verify takes them
+ * back as surplus pages, which go back to the page allocator with the
+ * file. NOPOOL_RECORD holds their frames after a PREPARE and CANCEL.
+ */
+#define NOPOOL_BOX	"nopool"
+#define NOPOOL_PAGES	2
+#define NOPOOL_SEED	0x6e6f706fULL
+#define NOPOOL_RECORD	"/fdbox/nopool.record"
+#define NOPOOL_STAGE	2
+
 /* The frame recorded for the page by the stage before, or 0. */
 static inline uint64_t giga_recorded(void)
 {

@@ -1330,7 +1330,7 @@ static int fdbox_list_boxes(struct file *filp, void *argp,
 				GFP_KERNEL_ACCOUNT);
 		if (!info)
 			return -ENOMEM;
-		fdbox_for_each_box(box) {
+		for (box = fdbox_first_box(); box; box = fdbox_next_box(box)) {
 			struct fdbox_box_info *b = &info[n++];
 
 			guard(mutex)(&box->lock);

@@ -103,11 +103,21 @@ struct fdbox_entry {
 extern struct mutex fdbox_lock;
 extern struct rb_root fdbox_boxes;
 
-/* Walk the boxes in name order; the box must not be removed meanwhile. */
-#define fdbox_for_each_box(box)						\
-	for (struct rb_node *__bn = rb_first(&fdbox_boxes);		\
-	     __bn && ((box) = rb_entry(__bn, struct fdbox, node), 1);	\
-	     __bn = rb_next(__bn))
+/*
+ * The boxes in name order, for a walk under fdbox_lock that removes none:
+ * for (box = fdbox_first_box(); box; box = fdbox_next_box(box)).
+ */
+static inline struct fdbox *fdbox_first_box(void)
+{
+	lockdep_assert_held(&fdbox_lock);
+	return rb_entry_safe(rb_first(&fdbox_boxes), struct fdbox, node);
+}
+
+static inline struct fdbox *fdbox_next_box(struct fdbox *box)
+{
+	lockdep_assert_held(&fdbox_lock);
+	return rb_entry_safe(rb_next(&box->node), struct fdbox, node);
+}
 
 /* Walk a box's entries in the order they were put. */
 #define fdbox_for_each_entry(entry, box)				\

@@ -312,7 +312,7 @@ static void fdbox_uncarry_all(void)
 	struct fdbox *box;
 
 	lockdep_assert_held(&fdbox_lock);
-	fdbox_for_each_box(box) {
+	for (box = fdbox_first_box(); box; box = fdbox_next_box(box)) {
 		guard(mutex)(&box->lock);
 		if (box->carried)
 			fdbox_unpreserve_box(box, NULL);
@@ -338,7 +338,7 @@ static int fdbox_carry_sealed(size_t *size)
 	int err;
 
 	lockdep_assert_held(&fdbox_lock);
-	fdbox_for_each_box(box) {
+	for (box = fdbox_first_box(); box; box = fdbox_next_box(box)) {
 		guard(mutex)(&box->lock);
 		if (!box->sealed || box->incoming)
 			continue;
@@ -440,7 +440,7 @@ static int fdbox_write_fdt(void *fdt, size_t size)
 					  FDBOX_KHO_COMPATIBLE);
 	if (!err)
 		err = fdt_property_u32(fdt, "next-minor", fdbox_minor_cursor());
-	fdbox_for_each_box(box) {
+	for (box = fdbox_first_box(); box; box = fdbox_next_box(box)) {
 		if (err)
 			break;
 		guard(mutex)(&box->lock);

@@ -3014,7 +3014,7 @@ TEST_F_TIMEOUT(fuzz, ioctls, 900)
 	double start;
 	__u64 seed;
 
-	if (getenv("FDBOX_STAGE") && atoi(getenv("FDBOX_STAGE")) > 1)
+	if (fdbox_stage() > 1)
 		SKIP(return, "runs once, in stage 1");
 
 	env = getenv("FDBOX_FUZZ_SEED");

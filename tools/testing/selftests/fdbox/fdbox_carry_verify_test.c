@@ -645,7 +645,7 @@ TEST(hugetlb)
 	uint64_t seed, pfns[CARRY_HUGE_PAGES], now[CARRY_HUGE_PAGES];
 	struct huge_counts before, c;
 	unsigned long long v;
-	int ctl, box, fd, pool, i;
+	int fd, pool, i;
 	bool no_room = fdbox_stage() == CARRY_HUGE_NO_ROOM_STAGE;
 	long carried, surp;
 	char count[24];
@@ -689,11 +689,8 @@ TEST(hugetlb)
 	}
 	surp = no_room ? CARRY_HUGE_PAGES : 0;
 
-	box = fdbox_open_box(CARRY_HUGE_BOX);
-	ASSERT_GE(box, 0);
-	ASSERT_EQ(0, fdbox_unseal(box));
-	fd = fdbox_get(box, "ram");
-	ASSERT_GE(fd, 0);
+	fd = fdbox_unseal_get(CARRY_HUGE_BOX, "ram");
+	ASSERT_GE(fd, 0) TH_LOG("%s", strerror(-fd));
 	huge_counts(&c);
 	EXPECT_TRUE(huge_counts_agree(&c));
 	EXPECT_EQ(before.total + CARRY_HUGE_PAGES, c.total);
@@ -718,11 +715,7 @@ TEST(hugetlb)
 
 	close(fd);
 	close(pool);
-	close(box);
-	ctl = fdbox_open_ctl();
-	ASSERT_GE(ctl, 0);
-	EXPECT_EQ(0, fdbox_delete(ctl, CARRY_HUGE_BOX));
-	close(ctl);
+	EXPECT_EQ(0, fdbox_delete_named(CARRY_HUGE_BOX));
 
 	/* Every page in the pool, free; surplus ones back to the allocator. */
 	huge_counts(&c);

@@ -89,8 +89,8 @@ TEST(gigantic_setup)
 {
 	const char *why = giga_skip(1, GIGA_NO_ROOM_STAGE - 1, true);
 	struct giga_counts c;
-	int ctl, box, fd;
 	uint64_t pfn = 0;
+	int ctl, fd;
 	FILE *record;
 
 	if (why)
@@ -106,12 +106,7 @@ TEST(gigantic_setup)
 
 	ctl = fdbox_open_ctl();
 	ASSERT_GE(ctl, 0);
-	ASSERT_EQ(0, fdbox_create(ctl, GIGA_BOX));
-	box = fdbox_open_box(GIGA_BOX);
-	ASSERT_GE(box, 0);
-	ASSERT_EQ(0, fdbox_put(box, fd, "ram"));
-	ASSERT_EQ(0, fdbox_seal(box));
-	close(box);
+	ASSERT_EQ(0, fdbox_create_sealed(ctl, GIGA_BOX, fd, "ram"));
 	close(ctl);
 
 	record = fopen(GIGA_RECORD, "w");
@@ -124,7 +119,7 @@ TEST(nopool_setup)
 {
 	const char *why = giga_skip(1, NOPOOL_STAGE - 1, true);
 	uint64_t pfns[NOPOOL_PAGES];
-	int ctl, box, fd, keep, luo, i;
+	int ctl, fd, keep, luo, i;
 	struct huge_counts c;
 	FILE *record;
 
@@ -142,12 +137,7 @@ TEST(nopool_setup)
 
 	ctl = fdbox_open_ctl();
 	ASSERT_GE(ctl, 0);
-	ASSERT_EQ(0, fdbox_create(ctl, NOPOOL_BOX));
-	box = fdbox_open_box(NOPOOL_BOX);
-	ASSERT_GE(box, 0);
-	ASSERT_EQ(0, fdbox_put(box, fd, "ram"));
-	ASSERT_EQ(0, fdbox_seal(box));
-	close(box);
+	ASSERT_EQ(0, fdbox_create_sealed(ctl, NOPOOL_BOX, fd, "ram"));
 	close(ctl);
 
 	/*

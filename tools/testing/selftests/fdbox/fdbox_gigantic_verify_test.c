@@ -32,7 +32,7 @@ TEST(gigantic_verify)
 				    false);
 	uint64_t was, pfn = 0;
 	struct giga_counts c;
-	int ctl, box, fd;
+	int fd;
 
 	if (why)
 		SKIP(return, "%s", why);
@@ -45,11 +45,8 @@ TEST(gigantic_verify)
 	EXPECT_EQ(0, c.free);
 	EXPECT_EQ(0, c.surp);
 
-	box = fdbox_open_box(GIGA_BOX);
-	ASSERT_GE(box, 0);
-	ASSERT_EQ(0, fdbox_unseal(box));
-	fd = fdbox_get(box, "ram");
-	ASSERT_GE(fd, 0);
+	fd = fdbox_unseal_get(GIGA_BOX, "ram");
+	ASSERT_GE(fd, 0) TH_LOG("%s", strerror(-fd));
 	giga_counts(&c);
 	EXPECT_EQ(1, c.nr);
 	EXPECT_EQ(0, c.free);
@@ -66,11 +63,7 @@ TEST(gigantic_verify)
 	EXPECT_EQ(0, c.resv);
 
 	close(fd);
-	close(box);
-	ctl = fdbox_open_ctl();
-	ASSERT_GE(ctl, 0);
-	EXPECT_EQ(0, fdbox_delete(ctl, GIGA_BOX));
-	close(ctl);
+	EXPECT_EQ(0, fdbox_delete_named(GIGA_BOX));
 
 	/* The page is back in the pool, free. */
 	giga_counts(&c);
@@ -124,7 +117,7 @@ TEST(nopool_verify)
 	uint64_t was[NOPOOL_PAGES], pfns[NOPOOL_PAGES];
 	unsigned long long pfn;
 	struct huge_counts c;
-	int ctl, box, fd, i;
+	int fd, i;
 	FILE *record;
 
 	if (why)
@@ -145,11 +138,8 @@ TEST(nopool_verify)
 	EXPECT_EQ(0, c.surp);
 	EXPECT_EQ(0, c.rsvd);
 
-	box = fdbox_open_box(NOPOOL_BOX);
-	ASSERT_GE(box, 0);
-	ASSERT_EQ(0, fdbox_unseal(box));
-	fd = fdbox_get(box, "ram");
-	ASSERT_GE(fd, 0);
+	fd = fdbox_unseal_get(NOPOOL_BOX, "ram");
+	ASSERT_GE(fd, 0) TH_LOG("%s", strerror(-fd));
 	huge_counts(&c);
 	EXPECT_TRUE(huge_counts_agree(&c));
 	EXPECT_EQ(NOPOOL_PAGES, c.total);
@@ -171,11 +161,7 @@ TEST(nopool_verify)
 	EXPECT_EQ(0, c.rsvd);
 
 	close(fd);
-	close(box);
-	ctl = fdbox_open_ctl();
-	ASSERT_GE(ctl, 0);
-	EXPECT_EQ(0, fdbox_delete(ctl, NOPOOL_BOX));
-	close(ctl);
+	EXPECT_EQ(0, fdbox_delete_named(NOPOOL_BOX));
 
 	/* Surplus pages leave the pool with their file. */
 	huge_counts(&c);

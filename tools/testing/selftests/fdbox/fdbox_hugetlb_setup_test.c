@@ -23,7 +23,7 @@
 TEST(damaged)
 {
 	char cmd[64];
-	int ctl, box, fd, i;
+	int ctl, fd, i;
 	FILE *record;
 
 	unlink(HUGE_DAMAGED_RECORD);
@@ -32,14 +32,10 @@ TEST(damaged)
 	ctl = fdbox_open_ctl();
 	ASSERT_GE(ctl, 0);
 	for (i = 0; i < HUGE_DAMAGED_BOXES; i++) {
-		ASSERT_EQ(0, fdbox_create(ctl, huge_damaged[i].box));
-		box = fdbox_open_box(huge_damaged[i].box);
-		ASSERT_GE(box, 0);
 		fd = huge_memfd("damaged", HUGE_DAMAGED_PAGES, i);
 		ASSERT_GE(fd, 0);
-		ASSERT_EQ(0, fdbox_put(box, fd, "ram"));
-		ASSERT_EQ(0, fdbox_seal(box));
-		close(box);
+		ASSERT_EQ(0, fdbox_create_sealed(ctl, huge_damaged[i].box, fd,
+						 "ram"));
 		snprintf(cmd, sizeof(cmd), "%s %s", huge_damaged[i].damage,
 			 huge_damaged[i].box);
 		if (fdbox_write_file(HOSTILE_KNOB, cmd)) {

@@ -69,6 +69,18 @@ static inline int fdbox_delete(int ctl, const char *box)
 	return fdbox_ret(ioctl(ctl, FDBOX_DELETE_BOX, &arg));
 }
 
+/* Delete box @box through a control descriptor of its own: 0 or -errno. */
+static inline int fdbox_delete_named(const char *box)
+{
+	int ctl = fdbox_open_ctl(), ret;
+
+	if (ctl < 0)
+		return -errno;
+	ret = fdbox_delete(ctl, box);
+	close(ctl);
+	return ret;
+}
+
 static inline int fdbox_put(int box, int fd, const char *name)
 {
 	struct fdbox_put_fd arg = { .fd = (__u32)fd };
@@ -90,9 +102,48 @@ static inline int fdbox_seal(int box)
 	return fdbox_ret(ioctl(box, FDBOX_SEAL));
 }
 
+/*
+ * Create box @name, put @fd in it as entry @entry and seal it: 0 or
+ * -errno. The descriptor is the box's once put.
+ */
+static inline int fdbox_create_sealed(int ctl, const char *name, int fd,
+				      const char *entry)
+{
+	int box, ret;
+
+	ret = fdbox_create(ctl, name);
+	if (ret)
+		return ret;
+	box = fdbox_open_box(name);
+	if (box < 0)
+		return -errno;
+	ret = fdbox_put(box, fd, entry);
+	if (!ret)
+		ret = fdbox_seal(box);
+	close(box);
+	return ret;
+}
+
 static inline int fdbox_unseal(int box)
 {
 	return fdbox_ret(ioctl(box, FDBOX_UNSEAL));
+}
+
+/*
+ * UNSEAL box @name and GET its entry @entry: the new descriptor, or
+ * -errno of the first step that failed.
+ */
+static inline int fdbox_unseal_get(const char *name, const char *entry)
+{
+	int box = fdbox_open_box(name), ret;
+
+	if (box < 0)
+		return -errno;
+	ret = fdbox_unseal(box);
+	if (!ret)
+		ret = fdbox_get(box, entry);
+	close(box);
+	return ret;
 }
 
 /*

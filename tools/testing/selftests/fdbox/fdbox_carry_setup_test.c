@@ -331,9 +331,9 @@ TEST(unseal_fails)
  */
 TEST(hugetlb)
 {
-	uint64_t seed, pfns[CARRY_HUGE_PAGES];
-	int ctl, box, fd, i;
-	FILE *f;
+	/* The record: the pattern's seed, then the frames. */
+	uint64_t rec[1 + CARRY_HUGE_PAGES];
+	int ctl, box, fd;
 
 	unlink(CARRY_HUGE_RECORD);
 	if (last_stage())
@@ -342,23 +342,18 @@ TEST(hugetlb)
 	ASSERT_GE(ctl, 0);
 	box = box_new(ctl, CARRY_HUGE_BOX);
 	ASSERT_GE(box, 0);
-	ASSERT_EQ(sizeof(seed), getrandom(&seed, sizeof(seed), 0));
-	fd = huge_memfd("guest-ram", CARRY_HUGE_PAGES, seed);
+	ASSERT_EQ(sizeof(rec[0]), getrandom(&rec[0], sizeof(rec[0]), 0));
+	fd = huge_memfd("guest-ram", CARRY_HUGE_PAGES, rec[0]);
 	ASSERT_GE(fd, 0) TH_LOG("the VM boots with hugepages=%d", HUGE_POOL);
-	ASSERT_EQ(0, huge_check(fd, CARRY_HUGE_PAGES, seed, pfns));
+	ASSERT_EQ(0, huge_check(fd, CARRY_HUGE_PAGES, rec[0], rec + 1));
 	ASSERT_EQ(0, fcntl(fd, F_ADD_SEALS, CARRY_HUGE_SEALS));
 	ASSERT_EQ(CARRY_HUGE_POS, lseek(fd, CARRY_HUGE_POS, SEEK_SET));
 	ASSERT_EQ(0, fdbox_put(box, fd, "ram"));
 	ASSERT_EQ(0, fdbox_seal(box));
 	manifest_add("huge %s\n", CARRY_HUGE_BOX);
 
-	f = fopen(CARRY_HUGE_RECORD, "w");
-	ASSERT_NE(NULL, f);
-	fprintf(f, "%llu", (unsigned long long)seed);
-	for (i = 0; i < CARRY_HUGE_PAGES; i++)
-		fprintf(f, " %llu", (unsigned long long)pfns[i]);
-	fprintf(f, "\n");
-	ASSERT_EQ(0, fclose(f));
+	ASSERT_EQ(0, huge_record_write(CARRY_HUGE_RECORD, rec,
+				       ARRAY_SIZE(rec)));
 	close(box);
 	close(ctl);
 }

@@ -642,31 +642,26 @@ static int race_check(struct __test_metadata *_metadata, int ctl, int b,
  */
 TEST(hugetlb)
 {
-	uint64_t seed, pfns[CARRY_HUGE_PAGES], now[CARRY_HUGE_PAGES];
+	/* The record: the pattern's seed, then the frames. */
+	uint64_t rec[1 + CARRY_HUGE_PAGES], now[CARRY_HUGE_PAGES];
+	const uint64_t *pfns = rec + 1;
+	uint64_t seed;
 	struct huge_counts before, c;
-	unsigned long long v;
-	int fd, pool, i;
+	int fd, pool, i, err;
 	bool no_room = fdbox_stage() == CARRY_HUGE_NO_ROOM_STAGE;
 	long carried, surp;
 	char count[24];
-	FILE *f;
 
 	if (!carry_verifies())
 		SKIP(return, "no carry live update before this stage");
-	f = fopen(CARRY_HUGE_RECORD, "r");
-	if (!f) {
+	err = huge_record_read(CARRY_HUGE_RECORD, rec, ARRAY_SIZE(rec));
+	if (err == -ENOENT) {
 		ASSERT_TRUE(fdbox_tests_selected()) TH_LOG("no %s",
 							   CARRY_HUGE_RECORD);
 		SKIP(return, "the setup test was not selected");
 	}
-	ASSERT_EQ(1, fscanf(f, "%llu", &v));
-	seed = v;
-	for (i = 0; i < CARRY_HUGE_PAGES; i++) {
-		ASSERT_EQ(1, fscanf(f, "%llu", &v));
-		pfns[i] = v;
-	}
-	fclose(f);
-	unlink(CARRY_HUGE_RECORD);
+	ASSERT_EQ(0, err) TH_LOG("%s: %s", CARRY_HUGE_RECORD, strerror(-err));
+	seed = rec[0];
 	carried = CARRY_HUGE_PAGES;
 	if (fdbox_box_exists("carry-unclaimed"))
 		carried += CARRY_UNCLAIMED_HUGE_PAGES;

@@ -91,7 +91,6 @@ TEST(gigantic_setup)
 	struct giga_counts c;
 	uint64_t pfn = 0;
 	int ctl, fd;
-	FILE *record;
 
 	if (why)
 		SKIP(return, "%s", why);
@@ -109,19 +108,15 @@ TEST(gigantic_setup)
 	ASSERT_EQ(0, fdbox_create_sealed(ctl, GIGA_BOX, fd, "ram"));
 	close(ctl);
 
-	record = fopen(GIGA_RECORD, "w");
-	ASSERT_NE(NULL, record);
-	fprintf(record, "%llu\n", (unsigned long long)pfn);
-	ASSERT_EQ(0, fclose(record));
+	ASSERT_EQ(0, huge_record_write(GIGA_RECORD, &pfn, 1));
 }
 
 TEST(nopool_setup)
 {
 	const char *why = giga_skip(1, NOPOOL_STAGE - 1, true);
 	uint64_t pfns[NOPOOL_PAGES];
-	int ctl, fd, keep, luo, i;
+	int ctl, fd, keep, luo;
 	struct huge_counts c;
-	FILE *record;
 
 	if (why)
 		SKIP(return, "%s", why);
@@ -153,11 +148,7 @@ TEST(nopool_setup)
 	ASSERT_EQ(0, huge_check(keep, NOPOOL_PAGES, NOPOOL_SEED, pfns));
 	close(keep);
 
-	record = fopen(NOPOOL_RECORD, "w");
-	ASSERT_NE(NULL, record);
-	for (i = 0; i < NOPOOL_PAGES; i++)
-		fprintf(record, "%llu\n", (unsigned long long)pfns[i]);
-	ASSERT_EQ(0, fclose(record));
+	ASSERT_EQ(0, huge_record_write(NOPOOL_RECORD, pfns, NOPOOL_PAGES));
 }
 
 TEST_HARNESS_MAIN

@@ -83,7 +83,7 @@ TEST(gigantic_unclaimed)
 	const char *why = giga_skip(GIGA_UNCLAIMED_STAGE, GIGA_NO_ROOM_STAGE,
 				    false);
 	struct giga_counts c;
-	FILE *record;
+	uint64_t rec;
 	long kb;
 
 	if (why)
@@ -105,31 +105,21 @@ TEST(gigantic_unclaimed)
 	EXPECT_EQ(0, c.nr);
 	kb = free_kb();
 	ASSERT_GT(kb, 0);
-	record = fopen(GIGA_FREE_RECORD, "w");
-	ASSERT_NE(NULL, record);
-	fprintf(record, "%ld\n", kb);
-	ASSERT_EQ(0, fclose(record));
+	rec = kb;
+	ASSERT_EQ(0, huge_record_write(GIGA_FREE_RECORD, &rec, 1));
 }
 
 TEST(nopool_verify)
 {
 	const char *why = giga_skip(NOPOOL_STAGE, NOPOOL_STAGE, false);
 	uint64_t was[NOPOOL_PAGES], pfns[NOPOOL_PAGES];
-	unsigned long long pfn;
 	struct huge_counts c;
 	int fd, i;
-	FILE *record;
 
 	if (why)
 		SKIP(return, "%s", why);
-	record = fopen(NOPOOL_RECORD, "r");
-	ASSERT_NE(NULL, record) TH_LOG("the stage before recorded no frames");
-	for (i = 0; i < NOPOOL_PAGES; i++) {
-		ASSERT_EQ(1, fscanf(record, "%llu", &pfn));
-		was[i] = pfn;
-	}
-	fclose(record);
-	unlink(NOPOOL_RECORD);
+	ASSERT_EQ(0, huge_record_read(NOPOOL_RECORD, was, NOPOOL_PAGES))
+		TH_LOG("the stage before recorded no frames");
 
 	/* No pool was allocated; the carried pages are in no counter yet. */
 	huge_counts(&c);

@@ -226,6 +226,48 @@ static inline long huge_folio_check(uint64_t pfn, size_t n)
 }
 
 /*
+ * A record that a setup test leaves to the verify test of the next stage:
+ * @n numbers (a seed, frames), one a line, written to @path: 0 or -errno.
+ */
+static inline int huge_record_write(const char *path, const uint64_t *v,
+				    size_t n)
+{
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	if (!f)
+		return -errno;
+	for (i = 0; i < n; i++)
+		fprintf(f, "%llu\n", (unsigned long long)v[i]);
+	return fclose(f) ? -errno : 0;
+}
+
+/*
+ * Read the @n numbers of record @path into @v, and remove it once read:
+ * 0, -ENOENT if there is none, -EIO if it holds fewer, or -errno.
+ */
+static inline int huge_record_read(const char *path, uint64_t *v, size_t n)
+{
+	FILE *f = fopen(path, "r");
+	unsigned long long x;
+	int ret = 0;
+	size_t i;
+
+	if (!f)
+		return -errno;
+	for (i = 0; i < n && !ret; i++) {
+		if (fscanf(f, "%llu", &x) == 1)
+			v[i] = x;
+		else
+			ret = -EIO;
+	}
+	fclose(f);
+	if (!ret)
+		unlink(path);
+	return ret;
+}
+
+/*
  * Check every word of memfd @fd of @pages 2 MiB pages and, if @pfns is not
  * NULL, give the frame of each page's start: 0 if all is well, the byte
  * offset + 1 of the first wrong word, or -errno.

@@ -102,11 +102,20 @@ static void hugetlb_luo_count(struct hstate *h, u64 nr, bool add)
 	liveupdate_flb_put_outgoing(&hugetlb_luo_flb);
 }
 
+/*
+ * The huge pages a file of @size bytes holds: fallocate() may leave the size
+ * short of a page boundary, and the page it ends in is the file's too.
+ */
+static u64 hugetlb_luo_size_folios(u64 size, unsigned int shift)
+{
+	return (size >> shift) + !!(size & ((1ULL << shift) - 1));
+}
+
 static int hugetlb_luo_preserve_folios(struct file *file, struct hstate *h,
 				       struct hugetlb_luo_ser *ser,
 				       struct hugetlb_luo_folio_ser **out)
 {
-	u64 nr = ser->size >> huge_page_shift(h);
+	u64 nr = hugetlb_luo_size_folios(ser->size, huge_page_shift(h));
 	struct hugetlb_luo_folio_ser *folios_ser;
 	struct folio **folios;
 	long i, pinned;
@@ -194,7 +203,8 @@ static int hugetlb_luo_preserve(struct liveupdate_file_op_args *args)
 	ser->size = i_size_read(inode);
 	ser->seals = seals;
 	ser->shift = huge_page_shift(h);
-	if ((ser->size >> ser->shift) > HUGETLB_LUO_MAX_FOLIOS) {
+	if (hugetlb_luo_size_folios(ser->size, ser->shift) >
+	    HUGETLB_LUO_MAX_FOLIOS) {
 		err = -EFBIG;
 		goto err_free_ser;
 	}
@@ -512,9 +522,8 @@ static int hugetlb_luo_retrieve(struct liveupdate_file_op_args *args)
 		goto out_discard;
 	}
 	if ((ser->seals & ~HUGETLB_LUO_ALL_SEALS) ||
-	    (ser->size & ~huge_page_mask(h)) ||
 	    ser->size > MAX_LFS_FILESIZE ||
-	    ser->nr_folios != (ser->size >> ser->shift)) {
+	    ser->nr_folios != hugetlb_luo_size_folios(ser->size, ser->shift)) {
 		pr_err("malformed file: size %llu, seals %#x, %llu folios\n",
 		       ser->size, ser->seals, ser->nr_folios);
 		err = -EINVAL;

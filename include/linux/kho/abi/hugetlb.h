@@ -38,11 +38,13 @@ struct hugetlb_luo_folio_ser {
 /**
  * struct hugetlb_luo_ser - A hugetlb memfd.
  * @pos:       The file position (f_pos).
- * @size:      The file size in bytes, a multiple of the huge page size.
+ * @size:      The file size in bytes. fallocate() may leave it short of a
+ *             huge page boundary.
  * @seals:     The memfd seals (uABI values).
  * @shift:     log2 of the huge page size: the next kernel must have a
  *             hugetlb page size of that shift.
- * @nr_folios: Number of entries in @folios: every huge page of the file.
+ * @nr_folios: Number of entries in @folios: every huge page of the file,
+ *             @size over the huge page size rounded up.
  * @folios:    The preserved vmalloc area of the folio array.
  */
 struct hugetlb_luo_ser {

@@ -125,8 +125,10 @@ TEST(nopool_setup)
 	ASSERT_EQ(0, fdbox_write_file(HUGE_SYSFS "nr_hugepages", "2"));
 	huge_counts(&c);
 	ASSERT_EQ(NOPOOL_PAGES, c.nr) TH_LOG("a pool of 2 MiB pages at run time");
-	fd = huge_memfd("nopool", NOPOOL_PAGES, NOPOOL_SEED);
+	fd = huge_memfd("nopool", NOPOOL_PAGES - 1, NOPOOL_SEED);
 	ASSERT_GE(fd, 0) TH_LOG("huge_memfd: %s", strerror(-fd));
+	ASSERT_EQ(0, fallocate(fd, 0, 0, NOPOOL_SIZE));
+	ASSERT_EQ(NOPOOL_SIZE, lseek(fd, 0, SEEK_END));
 	keep = dup(fd);
 	ASSERT_GE(keep, 0);
 
@@ -145,7 +147,7 @@ TEST(nopool_setup)
 	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_PREPARE));
 	ASSERT_EQ(0, luo_set_event(luo, LIVEUPDATE_CANCEL));
 	close(luo);
-	ASSERT_EQ(0, huge_check(keep, NOPOOL_PAGES, NOPOOL_SEED, pfns));
+	ASSERT_EQ(0, nopool_check(keep, pfns));
 	close(keep);
 
 	ASSERT_EQ(0, huge_record_write(NOPOOL_RECORD, pfns, NOPOOL_PAGES));

@@ -365,12 +365,41 @@ static inline const char *giga_skip(int first, int last, bool setup)
  * memfd of NOPOOL_PAGES of its pages; in stage 2 nopool_verify takes them
  * back as surplus pages, which go back to the page allocator with the
  * file. NOPOOL_RECORD holds their frames after a PREPARE and CANCEL.
+ * fallocate() gave the memfd its last page, zeroed, and a size in the
+ * middle of it, NOPOOL_SIZE: a truncate or a mapping of the file would
+ * have left a multiple of the page size.
  */
 #define NOPOOL_BOX	"nopool"
 #define NOPOOL_PAGES	2
+#define NOPOOL_SIZE	((NOPOOL_PAGES - 1) * HUGE_SIZE + HUGE_SIZE / 2)
 #define NOPOOL_SEED	0x6e6f706fULL
 #define NOPOOL_RECORD	"/fdbox/nopool.record"
 #define NOPOOL_STAGE	2
+
+/*
+ * The no-pool memfd @fd: the pattern of NOPOOL_SEED in each page but the
+ * last, zeros in the last; its frames in @pfns. 0, the offset + 1 of the
+ * first word that differs, or -errno.
+ */
+static inline long nopool_check(int fd, uint64_t *pfns)
+{
+	const size_t size = NOPOOL_PAGES * HUGE_SIZE;
+	const size_t last = (NOPOOL_PAGES - 1) * HUGE_SIZE;
+	uint64_t *p;
+	long ret = 0;
+	size_t i;
+
+	p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	for (i = 0; i < size / 8 && !ret; i++)
+		if (p[i] != (i * 8 < last ? huge_word(NOPOOL_SEED, i * 8) : 0))
+			ret = i * 8 + 1;
+	if (!ret)
+		ret = huge_frames(p, NOPOOL_PAGES, HUGE_SIZE, pfns);
+	munmap(p, size);
+	return ret;
+}
 
 /* The frame recorded for the page by the stage before, or 0. */
 static inline uint64_t giga_recorded(void)

@@ -1440,11 +1440,35 @@ void fdbox_unregister_handler(struct fdbox_file_handler *handler)
 }
 EXPORT_SYMBOL_GPL(fdbox_unregister_handler);
 
-/* memfd: an unlinked shmem file. */
+/**
+ * fdbox_file_unlinked() - Whether a file has no name and can never get one.
+ * @file: The file.
+ *
+ * For a handler's @can_box, whose files a live update carries by inode and
+ * without a name: an O_TMPFILE file opened without O_EXCL may be linked
+ * later (I_LINKABLE), and a file with a name cannot be carried. The answer
+ * is final only under the inode lock, which vfs_link() holds while it
+ * adds the link and clears I_LINKABLE.
+ *
+ * Return: true if @file is unlinked for good.
+ */
+bool fdbox_file_unlinked(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	return !READ_ONCE(inode->i_nlink) &&
+	       !(inode_state_read_once(inode) & I_LINKABLE);
+}
+EXPORT_SYMBOL_GPL(fdbox_file_unlinked);
+
+/*
+ * memfd: an unlinked shmem file. One with a name, which memfd_luo refuses,
+ * would make PREPARE fail for every box; SEAL checks again.
+ */
 static bool fdbox_memfd_can_box(const struct fdbox_file_handler *handler,
 				struct file *file)
 {
-	return shmem_file(file) && !file_inode(file)->i_nlink;
+	return shmem_file(file) && fdbox_file_unlinked(file);
 }
 
 /*
@@ -1455,29 +1479,45 @@ static bool fdbox_memfd_can_box(const struct fdbox_file_handler *handler,
  * it preserves the file; the freezes are counted, so neither lifts the
  * other's.
  */
-static int fdbox_memfd_freeze(struct file *file, bool freeze)
+static void fdbox_memfd_freeze(struct file *file, bool freeze)
 {
 	struct inode *inode = file_inode(file);
 
-	inode_lock(inode);
+	lockdep_assert_held_write(&inode->i_rwsem);
 	if (is_file_hugepages(file))
 		hugetlbfs_freeze(inode, freeze);
 	else
 		shmem_freeze(inode, freeze);
-	inode_unlock(inode);
-	return 0;
 }
 
+/*
+ * A file linked since PUT (which raced its check there) cannot be carried:
+ * under the inode lock, which vfs_link() takes, the check is final.
+ */
 static int fdbox_memfd_seal(const struct fdbox_file_handler *handler,
 			    struct file *file)
 {
-	return fdbox_memfd_freeze(file, true);
+	struct inode *inode = file_inode(file);
+	int err = 0;
+
+	inode_lock(inode);
+	if (!fdbox_file_unlinked(file))
+		err = -EOPNOTSUPP;
+	else
+		fdbox_memfd_freeze(file, true);
+	inode_unlock(inode);
+	return err;
 }
 
 static int fdbox_memfd_unseal(const struct fdbox_file_handler *handler,
 			      struct file *file)
 {
-	return fdbox_memfd_freeze(file, false);
+	struct inode *inode = file_inode(file);
+
+	inode_lock(inode);
+	fdbox_memfd_freeze(file, false);
+	inode_unlock(inode);
+	return 0;
 }
 
 static const struct fdbox_file_ops fdbox_memfd_ops = {
@@ -1500,7 +1540,7 @@ static struct fdbox_file_handler fdbox_memfd_handler = {
 static bool fdbox_hugetlb_can_box(const struct fdbox_file_handler *handler,
 				  struct file *file)
 {
-	return is_file_hugepages(file) && !file_inode(file)->i_nlink;
+	return is_file_hugepages(file) && fdbox_file_unlinked(file);
 }
 
 static const struct fdbox_file_ops fdbox_hugetlb_ops = {

@@ -60,7 +60,7 @@ static bool fdbox_test_can_box(const struct fdbox_file_handler *handler,
 {
 	const struct dentry *dentry = file_dentry(file);
 
-	if (!shmem_file(file) || file_inode(file)->i_nlink)
+	if (!shmem_file(file) || !fdbox_file_unlinked(file))
 		return false;
 	return !strncmp(dentry->d_name.name, FDBOX_TEST_PREFIX,
 			strlen(FDBOX_TEST_PREFIX)) ||
@@ -106,7 +106,7 @@ static int fdbox_test_unseal(const struct fdbox_file_handler *handler,
 static bool fdbox_late_can_box(const struct fdbox_file_handler *handler,
 			       struct file *file)
 {
-	return shmem_file(file) && !file_inode(file)->i_nlink;
+	return shmem_file(file) && fdbox_file_unlinked(file);
 }
 
 static const struct fdbox_file_ops fdbox_late_ops = {

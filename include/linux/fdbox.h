@@ -76,6 +76,7 @@ struct fdbox_file_handler {
 #if IS_ENABLED(CONFIG_FDBOX)
 int fdbox_register_handler(struct fdbox_file_handler *handler);
 void fdbox_unregister_handler(struct fdbox_file_handler *handler);
+bool fdbox_file_unlinked(struct file *file);
 #else
 static inline int fdbox_register_handler(struct fdbox_file_handler *handler)
 {
@@ -84,6 +85,11 @@ static inline int fdbox_register_handler(struct fdbox_file_handler *handler)
 
 static inline void fdbox_unregister_handler(struct fdbox_file_handler *handler)
 {
+}
+
+static inline bool fdbox_file_unlinked(struct file *file)
+{
+	return false;
 }
 #endif
 

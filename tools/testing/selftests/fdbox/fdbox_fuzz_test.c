@@ -829,7 +829,7 @@ static void make_file(void)
 	if (f->kind == FK_TEST) {
 		fd = memfd_create("fdbox-test-fuzz", MFD_CLOEXEC);
 	} else if (f->kind == FK_TMPFILE) {
-		fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		fd = open("/tmp", O_TMPFILE | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
 	} else {
 		if (pick(2))
 			flags |= MFD_ALLOW_SEALING;
@@ -2871,7 +2871,7 @@ static void setup_rest(struct __test_metadata *_metadata)
 	fdm_set(fd, FD_OPATH, 0);
 
 	/* O_TMPFILE files: FDBox takes them if /tmp is a tmpfs. */
-	fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	fd = open("/tmp", O_TMPFILE | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
 	if (fd >= 0) {
 		fz.tmpfile_ok = true;
 		fz.tmpfile_boxable = !fstatfs(fd, &sfs) &&

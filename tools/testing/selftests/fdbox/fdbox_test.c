@@ -1463,6 +1463,26 @@ TEST_F(fdbox, get_keeps_access)
 }
 
 /*
+ * An O_TMPFILE file opened without O_EXCL can be linked later, and a
+ * linked file cannot be carried: PUT refuses it, as any file no handler
+ * takes. With O_EXCL it stays unlinked, and FDBox takes it.
+ */
+TEST_F(fdbox, tmpfile_linkable)
+{
+	int fd;
+
+	fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	ASSERT_GE(fd, 0) TH_LOG("/tmp is a tmpfs in the test VM");
+	EXPECT_EQ(-EOPNOTSUPP, fdbox_put(self->box, fd, "linkable"));
+	close(fd);
+	fd = open("/tmp", O_TMPFILE | O_EXCL | O_RDWR, 0600);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(0, fdbox_put(self->box, fd, "unlinkable"));
+	EXPECT_EQ(0, fdbox_seal(self->box));
+	EXPECT_EQ(0, fdbox_unseal(self->box));
+}
+
+/*
  * The limits of a box are the operator's: entries and bytes, checked at
  * PUT (the file's size then) and at SEAL (the sizes the seal fixes).
  */
@@ -1810,6 +1830,8 @@ TEST(handler_name_length)
 	/* Taken names stay refused. */
 	EXPECT_EQ(-EEXIST, probe_register("memfd"));
 }
+
+#define STALL_KNOB	"/sys/kernel/debug/fdbox_test/stall"
 
 /*
  * PUT_FD closes the descriptor it boxed the file of; a thread that closes

@@ -1491,8 +1491,11 @@ static void fdbox_memfd_freeze(struct file *file, bool freeze)
 }
 
 /*
- * A file linked since PUT (which raced its check there) cannot be carried:
- * under the inode lock, which vfs_link() takes, the check is final.
+ * The next kernel gives a carried memfd back as memfd_create() makes one:
+ * open for reading and writing, its inode neither append-only nor
+ * immutable. A descriptor put with less would come back with more than
+ * its putter had. A file linked since PUT (which raced its check) could
+ * not be carried at all; under the inode lock the check is final.
  */
 static int fdbox_memfd_seal(const struct fdbox_file_handler *handler,
 			    struct file *file)
@@ -1500,9 +1503,13 @@ static int fdbox_memfd_seal(const struct fdbox_file_handler *handler,
 	struct inode *inode = file_inode(file);
 	int err = 0;
 
+	if (!(file->f_mode & FMODE_READ) || !(file->f_mode & FMODE_WRITE))
+		return -EACCES;
 	inode_lock(inode);
 	if (!fdbox_file_unlinked(file))
 		err = -EOPNOTSUPP;
+	else if (IS_APPEND(inode) || IS_IMMUTABLE(inode))
+		err = -EACCES;
 	else
 		fdbox_memfd_freeze(file, true);
 	inode_unlock(inode);

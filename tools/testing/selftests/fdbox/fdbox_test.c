@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <linux/fdbox.h>
+#include <linux/fs.h>
 
 #include "fdbox_hugetlb.h"
 #include "fdbox_run.h"
@@ -1460,6 +1461,65 @@ TEST_F(fdbox, get_keeps_access)
 	snprintf(path, sizeof(path), "%s/%s", FDBOX_DIR, self->name);
 	ASSERT_EQ(0, chown(path, 65534, 65534));
 	EXPECT_EQ(0, as_nobody(nobody_gets_readonly, self->name));
+}
+
+/*
+ * A live update gives a memfd back open for reading and writing: SEAL,
+ * which asks for one, refuses a descriptor that has less (EACCES), thaws
+ * the entries it had sealed before it, and leaves the box as it was;
+ * unsealed, the box still hands the descriptor back as it was put.
+ */
+TEST_F(fdbox, seal_needs_read_write)
+{
+	static const struct {
+		int flags;
+		const char *what;
+	} opens[] = {
+		{ O_RDONLY, "read-only" },
+		{ O_WRONLY, "write-only" },
+	};
+	char path[32], buf[8];
+	int mfd, keep, fd, attr;
+	unsigned int i;
+
+	/* Put first, sealed first; of another inode, which SEAL holds once. */
+	keep = memfd_pattern("both", 4096, 14);
+	ASSERT_GE(keep, 0);
+	ASSERT_EQ(0, fdbox_put(self->box, dup(keep), "both"));
+	mfd = memfd_pattern("access", 4096, 13);
+	ASSERT_GE(mfd, 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+	for (i = 0; i < ARRAY_SIZE(opens); i++) {
+		fd = open(path, opens[i].flags);
+		ASSERT_GE(fd, 0);
+		ASSERT_EQ(0, fdbox_put(self->box, fd, "less"));
+		EXPECT_EQ(-EACCES, fdbox_seal(self->box)) TH_LOG("%s",
+								 opens[i].what);
+		ASSERT_EQ(0, fdbox_sysfs(self->name, "sealed", buf,
+					 sizeof(buf)));
+		EXPECT_STREQ("0", buf);
+		/* Thawed again: the file may change size. */
+		EXPECT_EQ(0, ftruncate(keep, 8192 + 4096 * i));
+		fd = fdbox_get(self->box, "less");
+		ASSERT_GE(fd, 0);
+		EXPECT_EQ(opens[i].flags, fcntl(fd, F_GETFL) & O_ACCMODE);
+		close(fd);
+	}
+	/* Nor an append-only inode, which comes back without the flag. */
+	fd = dup(mfd);
+	ASSERT_GE(fd, 0);
+	attr = FS_APPEND_FL;
+	ASSERT_EQ(0, ioctl(mfd, FS_IOC_SETFLAGS, &attr));
+	ASSERT_EQ(0, fdbox_put(self->box, fd, "append-only"));
+	EXPECT_EQ(-EACCES, fdbox_seal(self->box));
+	attr = 0;
+	ASSERT_EQ(0, ioctl(mfd, FS_IOC_SETFLAGS, &attr));
+	EXPECT_EQ(0, fdbox_seal(self->box));
+	EXPECT_EQ(-1, ftruncate(keep, 4096));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(0, fdbox_unseal(self->box));
+	close(keep);
+	close(mfd);
 }
 
 /*

@@ -183,6 +183,7 @@ static ssize_t count_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(count);
 
+/* Root only: it names an entry, and only the box's holder lists those. */
 static ssize_t prepare_error_show(struct device *dev,
 				  struct device_attribute *attr, char *buf)
 {
@@ -191,7 +192,7 @@ static ssize_t prepare_error_show(struct device *dev,
 	guard(mutex)(&box->lock);
 	return sysfs_emit(buf, "%s\n", box->prepare_error ?: "");
 }
-static DEVICE_ATTR_RO(prepare_error);
+static DEVICE_ATTR_ADMIN_RO(prepare_error);
 
 /* Root only: the sizes of a tenant's files are not public. */
 static ssize_t bytes_show(struct device *dev, struct device_attribute *attr,

@@ -1301,6 +1301,7 @@ TEST_F(fdbox, prepare_error)
 	struct liveupdate_session_preserve_fd pf = { .size = sizeof(pf) };
 	char buf[FDBOX_NAME_LEN + 64];
 	int luo, mfd, fd;
+	struct stat st;
 
 	luo = luo_open_checked(_metadata);
 	if (luo < 0)
@@ -1320,6 +1321,11 @@ TEST_F(fdbox, prepare_error)
 	ASSERT_EQ(0, fdbox_sysfs(self->name, "prepare_error", buf,
 				 sizeof(buf)));
 	EXPECT_STREQ("", buf);
+	/* It names entries, which only the box's holder may list. */
+	snprintf(buf, sizeof(buf), "/sys/class/fdbox/%s/prepare_error",
+		 self->name);
+	ASSERT_EQ(0, stat(buf, &st));
+	EXPECT_EQ(0400, st.st_mode & 07777);
 	EXPECT_EQ(-EBUSY, luo_set_event(luo, LIVEUPDATE_PREPARE));
 	EXPECT_EQ(LIVEUPDATE_STATE_NORMAL, luo_get_state(luo));
 	ASSERT_EQ(0, fdbox_sysfs(self->name, "prepare_error", buf,

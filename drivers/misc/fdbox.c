@@ -28,8 +28,9 @@
  *   deletion.
  * - ``box->lock`` protects a box's entries and its sealed and deleted
  *   state.
- * - ``fdbox_handlers_rwsem`` protects the list of file handlers. It is only
- *   taken on its own.
+ * - ``fdbox_handlers_rwsem`` protects the list of file handlers. UNSEAL
+ *   of a box from the previous kernel takes it under ``box->lock``, to
+ *   find its entries' handlers; nothing takes a box lock under it.
  * - ``fdbox_inodes`` hashes the inode of every file held in a sealed box
  *   to its entry. Its bucket locks are taken under ``box->lock``: an entry
  *   holds its inode from SEAL until UNSEAL or until it is freed. Only
@@ -38,7 +39,8 @@
  *
  * Lock order: ``fdbox_lock`` -> ``box->lock`` -> the inode lock of a
  * boxed file (the memfd seal hooks, and memfd_luo or hugetlb_luo at
- * PREPARE).
+ * PREPARE); ``box->lock`` -> LUO's file handler locks (PREPARE, and
+ * UNSEAL of a box from the previous kernel, which retrieves its files).
  *
  * Limits: a box holds at most ``max_entries`` entries and ``max_bytes``
  * bytes of file size, which only root sets. PUT checks a file's size as
@@ -1313,10 +1315,18 @@ static u32 fdbox_box_flags(const struct fdbox *box)
 	       (box->incoming ? FDBOX_BOX_INCOMING : 0);
 }
 
+/*
+ * Any user may list the boxes, and a box's lock may be held as long as a
+ * seal hook waits for an inode lock that a tenant holds (a write from a
+ * buffer whose fault it serves). So the boxes are taken from the tree,
+ * with a reference, under fdbox_lock and read one by one without it:
+ * CREATE, DELETE, and FREEZE inside the live update's blackout take
+ * fdbox_lock, and none of them waits for a box they do not touch.
+ */
 static int fdbox_list_boxes(struct file *filp, void *argp,
 			    void __user *uarg)
 {
-	struct fdbox_box_info *info;
+	struct fdbox_box_info *info = NULL;
 	struct fdbox_list *arg = argp;
 	struct fdbox *box;
 	u32 n = 0;

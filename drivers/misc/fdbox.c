@@ -37,6 +37,13 @@
  *   inserts look it up, under the bucket lock: an entry is freed as soon
  *   as it is out of it, without waiting for RCU.
  *
+ * A box's lock is held while its seal hooks wait for inode locks, which a
+ * tenant can hold for as long as it likes (a write from a buffer whose
+ * fault it serves). So only the operator's own calls (DELETE, the live
+ * update's PREPARE and FINISH) wait for a box's lock while they hold
+ * ``fdbox_lock``, which FREEZE takes inside the blackout: LIST_BOXES,
+ * which anyone may call, takes the boxes' locks after it drops it.
+ *
  * Lock order: ``fdbox_lock`` -> ``box->lock`` -> the inode lock of a
  * boxed file (the memfd seal hooks, and memfd_luo or hugetlb_luo at
  * PREPARE); ``box->lock`` -> LUO's file handler locks (PREPARE, and
@@ -1316,6 +1323,27 @@ static u32 fdbox_box_flags(const struct fdbox *box)
 }
 
 /*
+ * A reference to each box, in name order, in @boxes, room for @max: how
+ * many, or -EINTR.
+ */
+static int fdbox_get_boxes(struct fdbox **boxes, int max)
+{
+	struct fdbox *box;
+	int nr = 0;
+
+	scoped_cond_guard(mutex_intr, return -EINTR, &fdbox_lock) {
+		for (box = fdbox_first_box(); box; box = fdbox_next_box(box)) {
+			/* fdbox_box_add() keeps to FDBOX_MAX_BOXES. */
+			if (WARN_ON_ONCE(nr == max))
+				break;
+			get_device(&box->dev);
+			boxes[nr++] = box;
+		}
+	}
+	return nr;
+}
+
+/*
  * Any user may list the boxes, and a box's lock may be held as long as a
  * seal hook waits for an inode lock that a tenant holds (a write from a
  * buffer whose fault it serves). So the boxes are taken from the tree,
@@ -1326,31 +1354,47 @@ static u32 fdbox_box_flags(const struct fdbox *box)
 static int fdbox_list_boxes(struct file *filp, void *argp,
 			    void __user *uarg)
 {
-	struct fdbox_box_info *info = NULL;
+	struct fdbox_box_info *info;
 	struct fdbox_list *arg = argp;
-	struct fdbox *box;
-	u32 n = 0;
-	int err;
+	int i, nr, n = 0, err;
 
 	err = fdbox_list_check(arg, sizeof(*info));
 	if (err)
 		return err;
 
-	scoped_guard(mutex, &fdbox_lock) {
-		info = kvcalloc(fdbox_nr_boxes ?: 1, sizeof(*info),
-				GFP_KERNEL_ACCOUNT);
-		if (!info)
-			return -ENOMEM;
-		for (box = fdbox_first_box(); box; box = fdbox_next_box(box)) {
-			struct fdbox_box_info *b = &info[n++];
+	/* Before fdbox_lock: reclaim must not hold up FREEZE. */
+	struct fdbox **boxes __free(kvfree) =
+		kvcalloc(FDBOX_MAX_BOXES, sizeof(*boxes), GFP_KERNEL);
+	if (!boxes)
+		return -ENOMEM;
+	nr = fdbox_get_boxes(boxes, FDBOX_MAX_BOXES);
+	if (nr < 0)
+		return nr;
 
-			guard(mutex)(&box->lock);
-			strscpy(b->name, dev_name(&box->dev), sizeof(b->name));
-			b->flags = fdbox_box_flags(box);
-			b->nr_entries = box->nr_entries;
+	info = kvcalloc(nr ?: 1, sizeof(*info), GFP_KERNEL_ACCOUNT);
+	if (!info)
+		err = -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		struct fdbox *box = boxes[i];
+
+		if (!err)
+			err = mutex_lock_killable(&box->lock);
+		if (!err) {
+			/* Deleted since: as if listed before it was. */
+			if (!box->deleted) {
+				struct fdbox_box_info *b = &info[n++];
+
+				strscpy(b->name, dev_name(&box->dev),
+					sizeof(b->name));
+				b->flags = fdbox_box_flags(box);
+				b->nr_entries = box->nr_entries;
+			}
+			mutex_unlock(&box->lock);
 		}
+		put_device(&box->dev);
 	}
-	err = fdbox_list_answer(arg, uarg, info, n, sizeof(*info));
+	if (!err)
+		err = fdbox_list_answer(arg, uarg, info, n, sizeof(*info));
 	kvfree(info);
 	return err;
 }

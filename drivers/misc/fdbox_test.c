@@ -9,6 +9,10 @@
  * - seal fails with -EIO if the byte at offset 1 is 's', unseal if it is
  *   'u', before writing anything; 'T' and 'V' make them fail once, and
  *   become '-';
+ * - seal waits if that byte is 'W', as a hook waiting for an inode lock
+ *   that a tenant holds, until a write to
+ *   /sys/kernel/debug/fdbox_test/stall lets every waiting seal go on;
+ *   reading that file gives how many wait;
  * - a memfd that a live update restored is one of them if its bytes from
  *   offset 2 are "fdbox-test".
  *
@@ -26,6 +30,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/cleanup.h>
 #include <linux/dcache.h>
 #include <linux/debugfs.h>
@@ -36,6 +41,7 @@
 #include <linux/shmem_fs.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 
 #define FDBOX_TEST_PREFIX	"memfd:fdbox-test"
 #define FDBOX_TEST_TAG		"fdbox-test"
@@ -67,6 +73,24 @@ static bool fdbox_test_can_box(const struct fdbox_file_handler *handler,
 	       fdbox_test_restored(file);
 }
 
+static DECLARE_WAIT_QUEUE_HEAD(fdbox_stall_wq);
+static atomic_t fdbox_stalled = ATOMIC_INIT(0);
+/* Moved on by each write to the stall file: the waits before it end. */
+static atomic_t fdbox_stall_gen = ATOMIC_INIT(0);
+
+static int fdbox_test_stall(void)
+{
+	/* Read before the waiter is counted, which the test waits for. */
+	int gen = atomic_read_acquire(&fdbox_stall_gen);
+	int err;
+
+	atomic_inc(&fdbox_stalled);
+	err = wait_event_killable(fdbox_stall_wq,
+				  atomic_read(&fdbox_stall_gen) != gen);
+	atomic_dec(&fdbox_stalled);
+	return err;
+}
+
 static int fdbox_test_hook(struct file *file, char fail_on, char fail_once,
 			   char mark)
 {
@@ -79,6 +103,11 @@ static int fdbox_test_hook(struct file *file, char fail_on, char fail_once,
 		return ret;
 	if (c == fail_on)
 		return -EIO;
+	if (c == 'W' && mark == 'S') {
+		ret = fdbox_test_stall();
+		if (ret)
+			return ret;
+	}
 	if (c == fail_once) {
 		c = '-';
 		pos = 1;
@@ -210,6 +239,31 @@ static const struct file_operations fdbox_late_fops = {
 	.llseek = default_llseek,
 };
 
+static ssize_t fdbox_stall_read(struct file *file, char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	char out[16];
+	int len;
+
+	len = scnprintf(out, sizeof(out), "%d\n", atomic_read(&fdbox_stalled));
+	return simple_read_from_buffer(buf, count, ppos, out, len);
+}
+
+static ssize_t fdbox_stall_write(struct file *file, const char __user *buf,
+				 size_t count, loff_t *ppos)
+{
+	atomic_inc(&fdbox_stall_gen);
+	wake_up_all(&fdbox_stall_wq);
+	return count;
+}
+
+static const struct file_operations fdbox_stall_fops = {
+	.owner = THIS_MODULE,
+	.read = fdbox_stall_read,
+	.write = fdbox_stall_write,
+	.llseek = default_llseek,
+};
+
 /* Registers before fdbox_init() registers the memfd handler. */
 static int __init fdbox_test_init(void)
 {
@@ -228,6 +282,7 @@ static int __init fdbox_test_debugfs_init(void)
 	debugfs_create_file("register", 0600, dir, NULL, &fdbox_probe_fops);
 	INIT_LIST_HEAD(&fdbox_late_handler.list);
 	debugfs_create_file("late", 0200, dir, NULL, &fdbox_late_fops);
+	debugfs_create_file("stall", 0600, dir, NULL, &fdbox_stall_fops);
 	return 0;
 }
 late_initcall(fdbox_test_debugfs_init);

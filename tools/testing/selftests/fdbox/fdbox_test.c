@@ -105,6 +105,8 @@ FIXTURE_SETUP(fdbox)
 #define BUDGET_TEST		"4194304"
 static bool budget_lowered;
 #define USED_KNOB		"/sys/kernel/debug/fdbox/carry_used"
+/* The test handler's: SEALs waiting in its hook go on (see fdbox_test.c). */
+#define STALL_KNOB		"/sys/kernel/debug/fdbox_test/stall"
 
 /* Unseal and delete box @name if a test left it. */
 static void box_leftover(int ctl, const char *name)
@@ -123,6 +125,9 @@ FIXTURE_TEARDOWN(fdbox)
 	char name[96];
 	int b;
 
+	/* A test that failed may have left a SEAL waiting in the test hook. */
+	if (!access(STALL_KNOB, W_OK))
+		fdbox_write_file(STALL_KNOB, "1");
 	if (self->box >= 0) {
 		fdbox_unseal(self->box);
 		close(self->box);
@@ -1897,7 +1902,119 @@ TEST(handler_name_length)
 	EXPECT_EQ(-EEXIST, probe_register("memfd"));
 }
 
-#define STALL_KNOB	"/sys/kernel/debug/fdbox_test/stall"
+/* Up to @len - 1 bytes of file @path into @buf, NUL-terminated. */
+static ssize_t read_small(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+struct stall_call {
+	int fd;			/* the box to seal, or the control device */
+	int ret;
+	atomic_int tid;
+};
+
+static void *stall_seal(void *arg)
+{
+	struct stall_call *c = arg;
+
+	c->tid = gettid();
+	c->ret = fdbox_seal(c->fd);
+	return NULL;
+}
+
+static void *stall_list(void *arg)
+{
+	struct fdbox_box_info *info;
+	struct stall_call *c = arg;
+	__u32 count = 4096;
+
+	info = calloc(count, sizeof(*info));
+	c->tid = gettid();
+	c->ret = info ? fdbox_list(c->fd, FDBOX_LIST_BOXES, info,
+				   sizeof(*info), &count) : -ENOMEM;
+	free(info);
+	return NULL;
+}
+
+/*
+ * Whether thread @c comes to sleep in the kernel without waking for
+ * signals ('D': a killable mutex or wait). Polled, for at most a minute.
+ */
+static bool stall_sleeps(struct stall_call *c)
+{
+	char path[64], buf[256], *p;
+	int i;
+
+	for (i = 0; i < 6000; i++, usleep(10000)) {
+		if (!c->tid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%d/stat",
+			 (int)c->tid);
+		if (read_small(path, buf, sizeof(buf)) <= 0)
+			continue;
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'D')
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A SEAL whose hook waits (as one waiting for a memfd's inode lock, which
+ * a tenant holds while a write of it faults on a buffer the tenant
+ * serves) holds its box's lock. LIST_BOXES, which any user may call,
+ * waits for that box without holding fdbox_lock: CREATE and DELETE, and
+ * FREEZE inside a live update's blackout, which take fdbox_lock, go on.
+ */
+TEST_F_TIMEOUT(fdbox, list_boxes_while_a_seal_waits, 180)
+{
+	struct stall_call seal = { .fd = self->box };
+	struct stall_call list = { .fd = self->ctl };
+	char other[FDBOX_NAME_LEN];
+	pthread_t ts, tl;
+	int mfd, i;
+
+	if (access(STALL_KNOB, W_OK)) {
+		ASSERT_TRUE(fdbox_may_skip("CONFIG_FDBOX_TEST") ||
+			    fdbox_may_skip("CONFIG_DEBUG_FS"))
+			TH_LOG("no %s", STALL_KNOB);
+		SKIP(return, "no %s", STALL_KNOB);
+	}
+	mfd = memfd_create("fdbox-test-stall", 0);
+	ASSERT_GE(mfd, 0);
+	ASSERT_EQ(2, pwrite(mfd, "-W", 2, 0));
+	ASSERT_EQ(0, fdbox_put(self->box, mfd, "stall"));
+
+	ASSERT_EQ(0, pthread_create(&ts, NULL, stall_seal, &seal));
+	for (i = 0; i < 6000; i++, usleep(10000))
+		if (fdbox_read_number(STALL_KNOB) == 1)
+			break;
+	ASSERT_EQ(1, fdbox_read_number(STALL_KNOB))
+		TH_LOG("the seal hook does not wait");
+	ASSERT_EQ(0, pthread_create(&tl, NULL, stall_list, &list));
+	EXPECT_TRUE(stall_sleeps(&list)) TH_LOG("LIST_BOXES did not wait");
+
+	snprintf(other, sizeof(other), "%s-other", self->name);
+	EXPECT_EQ(0, fdbox_create(self->ctl, other));
+	EXPECT_EQ(0, fdbox_delete(self->ctl, other));
+
+	ASSERT_EQ(0, fdbox_write_file(STALL_KNOB, "1"));
+	pthread_join(ts, NULL);
+	pthread_join(tl, NULL);
+	EXPECT_EQ(0, seal.ret);
+	EXPECT_EQ(0, list.ret);
+	EXPECT_EQ(0, fdbox_unseal(self->box));
+}
 
 /*
  * PUT_FD closes the descriptor it boxed the file of; a thread that closes

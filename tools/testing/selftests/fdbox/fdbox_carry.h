@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -129,7 +130,14 @@ static inline int carry_write_range(int fd, enum carry_shape shape,
 	return 0;
 }
 
-/* A memfd of @shape with the contents of @seed, sealed with @seals. */
+/* Sealed against exec and writes, whatever its mode: see "mixed". */
+#define CARRY_NOEXEC_RO	(F_SEAL_EXEC | F_SEAL_SHRINK | F_SEAL_GROW | \
+			 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)
+
+/*
+ * A memfd of @shape with the contents of @seed, sealed with @seals; one
+ * sealed against exec has no exec bit (mode 0666).
+ */
 static inline int carry_memfd(const char *name, enum carry_shape shape,
 			      uint64_t seed, unsigned int seals)
 {
@@ -172,6 +180,9 @@ static inline int carry_memfd(const char *name, enum carry_shape shape,
 					carry_shape_size(shape));
 		break;
 	}
+	/* Sealed against exec as MFD_NOEXEC_SEAL leaves one: not executable. */
+	if (!err && (seals & F_SEAL_EXEC) && fchmod(fd, 0666))
+		err = -errno;
 	if (!err && seals && fcntl(fd, F_ADD_SEALS, seals))
 		err = -errno;
 	if (err) {
@@ -191,6 +202,7 @@ static inline int carry_check(int fd, enum carry_shape shape, uint64_t seed,
 	static uint8_t buf[65536], want[65536];
 	size_t size = carry_shape_size(shape), off, n, i;
 	uint64_t state = seed | 1;
+	struct stat st;
 	int got;
 
 	if (lseek(fd, 0, SEEK_END) != (off_t)size)
@@ -198,6 +210,8 @@ static inline int carry_check(int fd, enum carry_shape shape, uint64_t seed,
 	got = fcntl(fd, F_GET_SEALS);
 	if (got < 0 || (unsigned int)got != seals)
 		return -EPERM;
+	if ((seals & F_SEAL_EXEC) && (fstat(fd, &st) || (st.st_mode & 0111)))
+		return -EACCES;
 	for (off = 0; off < size; off += n) {
 		n = size - off < sizeof(buf) ? size - off : sizeof(buf);
 		if (pread(fd, buf, n, off) != (ssize_t)n)

@@ -136,13 +136,21 @@ TEST(mixed)
 		for (i = 0; i < MIXED_ENTRIES; i++) {
 			enum carry_shape shape = i % SHAPE_RANDOM64M;
 			unsigned int seed = b * 1000 + i;
+			/*
+			 * Some as MFD_NOEXEC_SEAL makes them, and some of
+			 * those sealed against writes too, as an executable
+			 * memfd's F_SEAL_EXEC would seal it.
+			 */
+			unsigned int seals = i / 5 % 5 == 4 ? F_SEAL_EXEC :
+					     i / 5 % 5 == 3 ? CARRY_NOEXEC_RO :
+					     0;
 
 			snprintf(name, sizeof(name), "fd-%03d", i);
-			fd = carry_memfd(name, shape, seed, 0);
+			fd = carry_memfd(name, shape, seed, seals);
 			ASSERT_GE(fd, 0);
 			ASSERT_EQ(0, fdbox_put(box, fd, name));
-			manifest_add("entry %s %s %d %u 0\n", box_name,
-				     name, shape, seed);
+			manifest_add("entry %s %s %d %u %u\n", box_name,
+				     name, shape, seed, seals);
 		}
 		ASSERT_EQ(0, fdbox_seal(box));
 		close(box);

@@ -20,6 +20,11 @@
 
 #include <linux/fdbox.h>
 
+/* Older C libraries lack it (include/uapi/linux/fcntl.h). */
+#ifndef F_SEAL_EXEC
+#define F_SEAL_EXEC	0x0020
+#endif
+
 #define FDBOX_DIR	"/dev/fdbox"
 #define FDBOX_CTL_PATH	FDBOX_DIR "/fdbox"
 

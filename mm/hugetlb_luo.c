@@ -5,8 +5,10 @@
  *
  * A memfd created with ``MFD_HUGETLB`` can be preserved over a kexec by the
  * Live Update Orchestrator, as memfd_luo preserves shmem memfds: its contents
- * (the same huge pages, never copied), size, position and seals. The
- * ``FD_CLOEXEC`` flag and everything not listed is reset.
+ * (the same huge pages, never copied), size, position and seals, and the
+ * lack of exec permission of one made with ``MFD_NOEXEC_SEAL``. The
+ * ``FD_CLOEXEC`` flag and everything not listed is reset: the file comes
+ * back with mode 0777 otherwise, owned by whoever retrieves it.
  *
  * Preservation pins every huge page of the file (a hole gets a page from the
  * pool, as memfd_pin_folios() fills any hole) and freezes the file's mapping:
@@ -202,6 +204,8 @@ static int hugetlb_luo_preserve(struct liveupdate_file_op_args *args)
 	ser->pos = args->file->f_pos;
 	ser->size = i_size_read(inode);
 	ser->seals = seals;
+	if (!(inode->i_mode & 0111))
+		ser->flags |= HUGETLB_LUO_NOEXEC;
 	ser->shift = huge_page_shift(h);
 	if (hugetlb_luo_size_folios(ser->size, ser->shift) >
 	    HUGETLB_LUO_MAX_FOLIOS) {
@@ -522,10 +526,11 @@ static int hugetlb_luo_retrieve(struct liveupdate_file_op_args *args)
 		goto out_discard;
 	}
 	if ((ser->seals & ~HUGETLB_LUO_ALL_SEALS) ||
+	    (ser->flags & ~HUGETLB_LUO_ALL_FLAGS) ||
 	    ser->size > MAX_LFS_FILESIZE ||
 	    ser->nr_folios != hugetlb_luo_size_folios(ser->size, ser->shift)) {
-		pr_err("malformed file: size %llu, seals %#x, %llu folios\n",
-		       ser->size, ser->seals, ser->nr_folios);
+		pr_err("malformed file: size %llu, seals %#x, flags %#x, %llu folios\n",
+		       ser->size, ser->seals, ser->flags, ser->nr_folios);
 		err = -EINVAL;
 		goto out_discard;
 	}
@@ -537,6 +542,9 @@ static int hugetlb_luo_retrieve(struct liveupdate_file_op_args *args)
 		goto out_discard;
 	}
 
+	/* Before the seals, to which F_SEAL_EXEC would add write seals. */
+	if (ser->flags & HUGETLB_LUO_NOEXEC)
+		file_inode(file)->i_mode &= ~0111;
 	vfs_setpos(file, ser->pos, MAX_LFS_FILESIZE);
 	i_size_write(file_inode(file), ser->size);
 	err = hugetlb_luo_retrieve_folios(h, file_inode(file), folios_ser,

@@ -3,6 +3,7 @@
 #ifndef _LINUX_KHO_ABI_HUGETLB_H
 #define _LINUX_KHO_ABI_HUGETLB_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/kho/abi/kexec_handover.h>
 
@@ -46,6 +47,7 @@ struct hugetlb_luo_folio_ser {
  * @nr_folios: Number of entries in @folios: every huge page of the file,
  *             @size over the huge page size rounded up.
  * @folios:    The preserved vmalloc area of the folio array.
+ * @flags:     %HUGETLB_LUO_NOEXEC; the other bits are 0.
  */
 struct hugetlb_luo_ser {
 	u64 pos;
@@ -54,7 +56,15 @@ struct hugetlb_luo_ser {
 	u32 shift;
 	u64 nr_folios;
 	struct kho_vmalloc folios;
+	u32 flags;
 } __packed;
+
+/*
+ * The file had no exec permission bit, as MFD_NOEXEC_SEAL makes one: it
+ * comes back so, and F_SEAL_EXEC does not add write seals to it.
+ */
+#define HUGETLB_LUO_NOEXEC		BIT(0)
+#define HUGETLB_LUO_ALL_FLAGS		HUGETLB_LUO_NOEXEC
 
 /* Huge page sizes that &struct hugetlb_luo_pool_ser counts, by shift. */
 #define HUGETLB_LUO_SHIFTS		64
@@ -74,7 +84,7 @@ struct hugetlb_luo_pool_ser {
 } __packed;
 
 /* The compatibility string of the hugetlb memfd file handler. */
-#define HUGETLB_LUO_FH_COMPATIBLE	"hugetlb-memfd-v1"
+#define HUGETLB_LUO_FH_COMPATIBLE	"hugetlb-memfd-v2"
 
 /* The compatibility string of its File-Lifecycle-Bound object. */
 #define HUGETLB_LUO_FLB_COMPATIBLE	"hugetlb-pool-v1"

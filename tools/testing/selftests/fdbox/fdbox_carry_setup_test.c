@@ -354,6 +354,8 @@ TEST(hugetlb)
 	fd = huge_memfd("guest-ram", CARRY_HUGE_PAGES, rec[0]);
 	ASSERT_GE(fd, 0) TH_LOG("the VM boots with hugepages=%d", HUGE_POOL);
 	ASSERT_EQ(0, huge_check(fd, CARRY_HUGE_PAGES, rec[0], rec + 1));
+	/* F_SEAL_EXEC on a file that is not executable: see CARRY_HUGE_SEALS. */
+	ASSERT_EQ(0, fchmod(fd, 0666));
 	ASSERT_EQ(0, fcntl(fd, F_ADD_SEALS, CARRY_HUGE_SEALS));
 	ASSERT_EQ(CARRY_HUGE_POS, lseek(fd, CARRY_HUGE_POS, SEEK_SET));
 	ASSERT_EQ(0, fdbox_put(box, fd, "ram"));

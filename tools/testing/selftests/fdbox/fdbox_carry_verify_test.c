@@ -651,6 +651,7 @@ TEST(hugetlb)
 	bool no_room = fdbox_stage() == CARRY_HUGE_NO_ROOM_STAGE;
 	long carried, surp;
 	char count[24];
+	struct stat st;
 
 	if (!carry_verifies())
 		SKIP(return, "no carry live update before this stage");
@@ -696,6 +697,8 @@ TEST(hugetlb)
 	EXPECT_EQ(CARRY_HUGE_POS, lseek(fd, 0, SEEK_CUR));
 	EXPECT_EQ(CARRY_HUGE_PAGES * HUGE_SIZE, lseek(fd, 0, SEEK_END));
 	EXPECT_EQ(CARRY_HUGE_SEALS, fcntl(fd, F_GET_SEALS));
+	ASSERT_EQ(0, fstat(fd, &st));
+	EXPECT_EQ(0, st.st_mode & 0111);
 	ASSERT_EQ(0, huge_check(fd, CARRY_HUGE_PAGES, seed, now));
 	for (i = 0; i < CARRY_HUGE_PAGES; i++) {
 		EXPECT_EQ(pfns[i], now[i]) TH_LOG("page %d", i);

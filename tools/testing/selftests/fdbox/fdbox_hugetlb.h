@@ -38,7 +38,11 @@
 #define CARRY_HUGE_BOX		"carry-hugetlb"
 #define CARRY_HUGE_PAGES	4
 #define CARRY_HUGE_POS		12345
-#define CARRY_HUGE_SEALS	(F_SEAL_SHRINK | F_SEAL_GROW)
+/*
+ * As MFD_NOEXEC_SEAL seals one, which must come back writable: sealing an
+ * executable memfd against exec would seal it against writes too.
+ */
+#define CARRY_HUGE_SEALS	(F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_EXEC)
 #define CARRY_HUGE_RECORD	"/fdbox/carry-hugetlb.record"
 /* The huge pages of the box that nobody claims: FINISH adds them to the pool. */
 #define CARRY_UNCLAIMED_HUGE_PAGES	2

@@ -2390,20 +2390,6 @@ static double now(void)
 /* The test subsystem of the state machine fails PREPARE if this is 1. */
 #define LUO_TEST_FAIL_PREPARE	"/sys/kernel/debug/luo_state_test/fail_prepare"
 
-static ssize_t read_small(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n;
-}
-
 static int scan_fds(bool *open_fds)
 {
 	struct dirent *d;
@@ -2848,7 +2834,7 @@ static void setup_luo(struct __test_metadata *_metadata,
 	fz.state = luo_get_state(fz.luo);
 	ASSERT_EQ(LIVEUPDATE_STATE_NORMAL, fz.state);
 	o->luo_used = true;
-	if (read_small(LUO_TEST_FAIL_PREPARE, buf, sizeof(buf)) > 0 &&
+	if (fdbox_read_file(LUO_TEST_FAIL_PREPARE, buf, sizeof(buf)) > 0 &&
 	    atoi(buf)) {
 		ksft_print_msg("fuzz: the test subsystem fails PREPARE: not sent\n");
 		fz.no_prepare = true;

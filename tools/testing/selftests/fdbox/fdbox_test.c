@@ -1902,21 +1902,6 @@ TEST(handler_name_length)
 	EXPECT_EQ(-EEXIST, probe_register("memfd"));
 }
 
-/* Up to @len - 1 bytes of file @path into @buf, NUL-terminated. */
-static ssize_t read_small(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n;
-}
-
 struct stall_call {
 	int fd;			/* the box to seal, or the control device */
 	int ret;
@@ -1960,7 +1945,7 @@ static bool stall_sleeps(struct stall_call *c)
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/task/%d/stat",
 			 (int)c->tid);
-		if (read_small(path, buf, sizeof(buf)) <= 0)
+		if (fdbox_read_file(path, buf, sizeof(buf)) <= 0)
 			continue;
 		p = strrchr(buf, ')');
 		if (p && p[1] == ' ' && p[2] == 'D')

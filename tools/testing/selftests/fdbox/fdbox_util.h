@@ -225,6 +225,26 @@ static inline int fdbox_cmdline(char *buf, int size)
 	return ret;
 }
 
+/*
+ * Up to @len - 1 bytes of file @path into @buf, NUL-terminated: how many,
+ * or -errno.
+ */
+static inline ssize_t fdbox_read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
 /* The number in the file @path (a debugfs knob, a sysfs counter), or -1. */
 static inline long long fdbox_read_number(const char *path)
 {

@@ -39,22 +39,29 @@
  *
  * A box's lock is held while its seal hooks wait for inode locks, which a
  * tenant can hold for as long as it likes (a write from a buffer whose
- * fault it serves). So only the operator's own calls (DELETE, the live
- * update's PREPARE and FINISH) wait for a box's lock while they hold
- * ``fdbox_lock``, which FREEZE takes inside the blackout: LIST_BOXES,
- * which anyone may call, takes the boxes' locks after it drops it.
+ * fault it serves), and while SEAL fills the holes of its files, which
+ * takes as long as they are large. So only the operator's own calls
+ * (DELETE, the live update's PREPARE and FINISH) wait for a box's lock
+ * while they hold ``fdbox_lock``, which FREEZE takes inside the blackout:
+ * LIST_BOXES, which anyone may call, takes the boxes' locks after it
+ * drops it.
  *
  * Lock order: ``fdbox_lock`` -> ``box->lock`` -> the inode lock of a
  * boxed file (the memfd seal hooks, and memfd_luo or hugetlb_luo at
- * PREPARE); ``box->lock`` -> LUO's file handler locks (PREPARE, and
- * UNSEAL of a box from the previous kernel, which retrieves its files).
+ * PREPARE); ``box->lock`` -> the folio locks and the hugetlb fault mutex
+ * of a boxed memfd (SEAL fills its holes); ``box->lock`` -> LUO's file
+ * handler locks (PREPARE, and UNSEAL of a box from the previous kernel,
+ * which retrieves its files).
  *
  * Limits: a box holds at most ``max_entries`` entries and ``max_bytes``
  * bytes of file size, which only root sets. PUT checks a file's size as
  * it is then; SEAL freezes the size of every memfd (the freeze memfd_luo
  * or hugetlb_luo takes, lifted at UNSEAL) and measures again, so that
- * PREPARE, which allocates and pins every page up to that size, gets what
- * was checked.
+ * PREPARE, which pins every page up to that size, gets what was checked.
+ * Then SEAL gives every hole a page, charged to its caller, so that a
+ * sparse file fails its own SEAL and not the PREPARE of every box.
+ * PREPARE still allocates its own records of the pages, and swaps in
+ * what was swapped out since SEAL.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -78,9 +85,11 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
+#include <linux/pagemap.h>
 #include <linux/rbtree.h>
 #include <linux/rhashtable.h>
 #include <linux/rwsem.h>
+#include <linux/sched/signal.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -544,6 +553,27 @@ static int fdbox_box_measure(struct fdbox *box)
 	return 0;
 }
 
+/*
+ * Allocate, once @box is within its limits, what PREPARE will need for its
+ * files: a tenant's file that PREPARE cannot preserve must fail the
+ * tenant's SEAL, not the live update of every box.
+ */
+static int fdbox_box_populate(struct fdbox *box)
+{
+	struct fdbox_entry *e;
+	int err;
+
+	lockdep_assert_held(&box->lock);
+	fdbox_for_each_entry(e, box) {
+		if (!e->file || !e->handler->ops->populate)
+			continue;
+		err = e->handler->ops->populate(e->handler, e->file);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* Whether boxes can be carried: live update is built and turned on. */
 static bool fdbox_carry_enabled;
 
@@ -910,6 +940,12 @@ static int fdbox_seal(struct file *filp, void *argp,
 	err = fdbox_box_measure(box);
 	if (!err)
 		err = fdbox_carry_reserve(box);
+	/* Last: a box refused for its room has allocated nothing. */
+	if (!err) {
+		err = fdbox_box_populate(box);
+		if (err)
+			fdbox_carry_release(box);
+	}
 	if (err) {
 		/* A box that stays sealed keeps its inodes held. */
 		if (fdbox_set_sealed(box, false)) {
@@ -1582,10 +1618,49 @@ static int fdbox_memfd_unseal(const struct fdbox_file_handler *handler,
 	return 0;
 }
 
+/* Folios pinned at a time: a few hundred bytes of stack. */
+#define FDBOX_POPULATE_BATCH	32
+
+/*
+ * Preserving a memfd gives each of its holes a page, charged to whoever
+ * calls PREPARE, from a tmpfs instance or a huge page pool that its tenant
+ * may have filled. Fill them here instead, in the same way
+ * (memfd_pin_folios()), charged to the tenant: a sparse file then fails
+ * its own SEAL. The file is frozen, so that no hole is punched again
+ * until UNSEAL; and every page up to its size is dirtied, as memfd_luo
+ * does, since reclaim frees a clean shmem page, which would open its hole
+ * again: from then on, pages read but never written go only to swap.
+ */
+static int fdbox_memfd_populate(const struct fdbox_file_handler *handler,
+				struct file *file)
+{
+	loff_t size = i_size_read(file_inode(file));
+	struct folio *folios[FDBOX_POPULATE_BATCH];
+	pgoff_t offset;
+	loff_t pos = 0;
+	long nr, i;
+
+	while (pos < size) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		nr = memfd_pin_folios(file, pos, size - 1, folios,
+				      ARRAY_SIZE(folios), &offset);
+		if (nr < 0)
+			return nr;
+		for (i = 0; i < nr; i++)
+			folio_mark_dirty_lock(folios[i]);
+		pos = folio_pos(folios[nr - 1]) + folio_size(folios[nr - 1]);
+		unpin_folios(folios, nr);
+		cond_resched();
+	}
+	return 0;
+}
+
 static const struct fdbox_file_ops fdbox_memfd_ops = {
 	.can_box = fdbox_memfd_can_box,
 	.seal = fdbox_memfd_seal,
 	.unseal = fdbox_memfd_unseal,
+	.populate = fdbox_memfd_populate,
 };
 
 static struct fdbox_file_handler fdbox_memfd_handler = {
@@ -1609,6 +1684,7 @@ static const struct fdbox_file_ops fdbox_hugetlb_ops = {
 	.can_box = fdbox_hugetlb_can_box,
 	.seal = fdbox_memfd_seal,
 	.unseal = fdbox_memfd_unseal,
+	.populate = fdbox_memfd_populate,
 };
 
 static struct fdbox_file_handler fdbox_hugetlb_handler = {

@@ -32,6 +32,14 @@ struct fdbox_file_handler;
  *           drops, where its return is ignored. Every successful @seal is
  *           matched by one @unseal, or by the file leaving the kernel
  *           with a live update.
+ * @populate: Optional. Called at SEAL for every entry once all are sealed
+ *           and the box is within its limits and has its room in the
+ *           tree, under the box lock, to allocate what preserving @file
+ *           at PREPARE would, charged to the caller of SEAL: PREPARE runs
+ *           for every box at once, and a failure there fails them all.
+ *           It may take as long as the file is large, and returns
+ *           -EINTR on a fatal signal. A non-zero return refuses the seal,
+ *           as one of @seal does; what was allocated stays.
  *
  * All callbacks get the handler that owns the entry and the entry's file.
  */
@@ -42,6 +50,8 @@ struct fdbox_file_ops {
 		    struct file *file);
 	int (*unseal)(const struct fdbox_file_handler *handler,
 		      struct file *file);
+	int (*populate)(const struct fdbox_file_handler *handler,
+			struct file *file);
 };
 
 /**

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -1579,6 +1580,182 @@ static unsigned long long get_attr(struct __test_metadata *_metadata,
 	return strtoull(buf, NULL, 0);
 }
 
+/* Run on the CPU this thread is on now, and only there. */
+static int pin_to_this_cpu(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		return -errno;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+/*
+ * Map the first @size bytes of memfd @fd, read-faulted (a hole gets a
+ * page), and have reclaim take what it can: 0 or -errno.
+ */
+static int read_and_page_out(int fd, off_t size)
+{
+	void *p;
+	int err;
+
+	p = mmap(NULL, size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	err = madvise(p, size, MADV_PAGEOUT) ? -errno : 0;
+	munmap(p, size);
+	return err;
+}
+
+/*
+ * PREPARE preserves every page of a memfd up to its size, holes too. SEAL
+ * gives the holes their pages, charged to whoever seals, so that PREPARE
+ * has none to allocate: pages that reclaim does not free again. The files
+ * read as before.
+ */
+TEST_F(fdbox, seal_fills_holes)
+{
+	const off_t size = 8 * PAGE + 100, at = 3 * PAGE + 5;
+	struct huge_counts before, c;
+	static char buf[9 * PAGE];
+	int mfd, keep, hkeep, fd;
+	struct stat st;
+	off_t i;
+
+	/* Nine pages, the last one partly; one written, the rest holes. */
+	mfd = memfd_create("sparse", 0);
+	ASSERT_GE(mfd, 0);
+	ASSERT_EQ(0, ftruncate(mfd, size));
+	ASSERT_EQ(1, pwrite(mfd, "x", 1, at));
+	ASSERT_EQ(0, fstat(mfd, &st));
+	ASSERT_LT(st.st_blocks * 512, 9 * PAGE)
+		TH_LOG("a page written fills no more: shmem THP must be off");
+	/* The control: pages a read fault gave a memfd's holes are freed. */
+	fd = memfd_create("control", 0);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ftruncate(fd, size));
+	ASSERT_EQ(0, pin_to_this_cpu());
+	EXPECT_EQ(0, read_and_page_out(fd, size));
+	ASSERT_EQ(0, fstat(fd, &st));
+	EXPECT_EQ(0, st.st_blocks);
+	close(fd);
+	keep = dup(mfd);
+	ASSERT_GE(keep, 0);
+	ASSERT_EQ(0, fdbox_put(self->box, mfd, "sparse"));
+
+	/* Two huge pages, none allocated yet. */
+	huge_counts(&before);
+	ASSERT_GE(before.free - before.rsvd, 2);
+	fd = memfd_create("sparse-huge", MFD_HUGETLB);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ftruncate(fd, 2 * HUGE_SIZE));
+	hkeep = dup(fd);
+	ASSERT_GE(hkeep, 0);
+	ASSERT_EQ(0, fdbox_put(self->box, fd, "sparse-huge"));
+
+	/*
+	 * Reclaim of a mapping of the file: what SEAL gave is dirty and
+	 * stays. MADV_PAGEOUT reclaims only pages off the per-CPU LRU
+	 * batches of its own CPU: SEAL runs there too.
+	 */
+	ASSERT_EQ(0, pin_to_this_cpu());
+	ASSERT_EQ(0, fdbox_seal(self->box));
+	EXPECT_EQ(0, read_and_page_out(keep, size));
+	ASSERT_EQ(0, fstat(keep, &st));
+	EXPECT_GE(st.st_blocks * 512, 9 * PAGE);
+	EXPECT_EQ(size, st.st_size);
+	ASSERT_EQ(size, pread(keep, buf, sizeof(buf), 0));
+	for (i = 0; i < size; i++)
+		if (buf[i] != (i == at ? 'x' : 0))
+			break;
+	EXPECT_EQ(size, i);
+	huge_counts(&c);
+	EXPECT_EQ(before.free - 2, c.free);
+
+	ASSERT_EQ(0, fdbox_unseal(self->box));
+	fd = fdbox_get(self->box, "sparse");
+	EXPECT_GE(fd, 0);
+	close(fd);
+	fd = fdbox_get(self->box, "sparse-huge");
+	EXPECT_GE(fd, 0);
+	close(fd);
+	close(keep);
+	close(hkeep);
+	huge_counts(&c);
+	EXPECT_EQ(before.free, c.free);
+}
+
+/*
+ * Put @fd, of @size bytes and sparse, in @box as @name: SEAL must fail
+ * with @err once it filled @kept bytes, and leave the box unsealed and
+ * the file not frozen; once shrunk to @fits, it seals. The entry is taken
+ * out again.
+ */
+static void seal_without_room_of(struct __test_metadata *_metadata, int box,
+				 const char *box_name, int fd, off_t size,
+				 const char *name, int err, off_t kept,
+				 off_t fits)
+{
+	struct stat st;
+	int keep;
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ftruncate(fd, size));
+	keep = dup(fd);
+	ASSERT_GE(keep, 0);
+	ASSERT_EQ(0, fdbox_put(box, fd, name));
+	EXPECT_EQ(err, fdbox_seal(box)) TH_LOG("%s", name);
+	EXPECT_EQ(0, get_attr(_metadata, box_name, "sealed"));
+	/* The holes filled until there was no room: the file keeps them. */
+	ASSERT_EQ(0, fstat(keep, &st));
+	EXPECT_EQ(kept, st.st_blocks * 512) TH_LOG("%s", name);
+	EXPECT_EQ(0, ftruncate(keep, fits));
+	EXPECT_EQ(0, fdbox_seal(box));
+	EXPECT_EQ(0, fdbox_unseal(box));
+	fd = fdbox_get(box, name);
+	EXPECT_GE(fd, 0);
+	close(fd);
+	close(keep);
+}
+
+/*
+ * A memfd whose holes find no room fails its own SEAL, not the PREPARE of
+ * every box: one on a tmpfs instance too small, one of huge pages larger
+ * than the pool.
+ */
+TEST_F(fdbox, seal_without_room)
+{
+	char dir[] = "/tmp/fdbox-full-XXXXXX";
+	struct huge_counts before, c;
+
+	/* The tmpfs goes with this test's process, whatever fails. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_EQ(0, mount("fdbox", dir, "tmpfs", 0, "size=64k"));
+	seal_without_room_of(_metadata, self->box, self->name,
+			     open(dir, O_TMPFILE | O_EXCL | O_RDWR, 0600),
+			     1 << 20, "tmpfs", -ENOSPC, 64 << 10, 32 << 10);
+	EXPECT_EQ(0, umount(dir));
+	EXPECT_EQ(0, rmdir(dir));
+
+	/* One page more than the pool has free and unreserved. */
+	huge_counts(&before);
+	ASSERT_GE(before.free - before.rsvd, 1);
+	/* Surplus pages would fill it. */
+	ASSERT_EQ(0, fdbox_read_number("/proc/sys/vm/nr_overcommit_hugepages"));
+	seal_without_room_of(_metadata, self->box, self->name,
+			     memfd_create("huge-sparse", MFD_HUGETLB),
+			     (before.free - before.rsvd + 1) * HUGE_SIZE, "huge",
+			     -ENOMEM, (before.free - before.rsvd) * HUGE_SIZE,
+			     HUGE_SIZE);
+	huge_counts(&c);
+	EXPECT_EQ(before.free, c.free);
+}
+
 TEST_F(fdbox, limit_defaults)
 {
 	long total_kb = meminfo_kb("MemTotal");
@@ -1683,9 +1860,9 @@ TEST_F(fdbox, limit_bytes)
 }
 
 /*
- * A sparse memfd costs nothing until PREPARE, which allocates every page
- * of it: one bigger than the box, or than memfd_luo can preserve (above,
- * kvmalloc() warns), is refused at PUT, not at PREPARE.
+ * A sparse memfd costs nothing until SEAL, which allocates every page of
+ * it: one bigger than the box, or than memfd_luo can preserve (above,
+ * kvmalloc() warns), is refused at PUT, and at SEAL before any page.
  */
 TEST_F(fdbox, limit_huge_sparse)
 {

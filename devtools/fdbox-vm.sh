@@ -21,8 +21,8 @@ tests=$src/tools/testing/selftests/fdbox
 work=$cache/vm-$1-$variant
 logs=$cache/logs/$variant
 # What `make check DEBUG=race` runs on its KCSAN kernel.
-race_tests="stress.accounting fdbox.put_races_close torture.races
-	    torture.seal_boxes torture.finish_races"
+race_tests="stress.accounting fdbox.put_races_close fdbox.seal_fills_holes_races
+	    torture.races torture.seal_boxes torture.finish_races"
 
 rm -rf "$work"
 mkdir -p "$work" "$logs"

@@ -1688,6 +1688,70 @@ TEST_F(fdbox, seal_fills_holes)
 	EXPECT_EQ(before.free, c.free);
 }
 
+/* Another holder of a file punches holes into its first pages. */
+struct hole_puncher {
+	int fd;
+	atomic_bool stop;
+	atomic_int punched;	/* holes punched */
+	atomic_int refused;	/* punches refused: the file was frozen */
+};
+
+static void *punch_holes(void *arg)
+{
+	struct hole_puncher *p = arg;
+	unsigned int i = 0;
+
+	while (!atomic_load(&p->stop)) {
+		if (!fallocate(p->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			       i++ % 16 * PAGE, PAGE))
+			atomic_fetch_add(&p->punched, 1);
+		else if (errno == EPERM)
+			atomic_fetch_add(&p->refused, 1);
+	}
+	return NULL;
+}
+
+/*
+ * SEAL races holes punched on another CPU: it freezes the file first and
+ * fills the holes after, so that once it returns none is left for PREPARE.
+ */
+TEST_F(fdbox, seal_fills_holes_races)
+{
+	struct hole_puncher p = { 0 };
+	pthread_t thread;
+	struct stat st;
+	int mfd, i, n, err;
+
+	mfd = memfd_create("punched", 0);
+	ASSERT_GE(mfd, 0);
+	ASSERT_EQ(0, ftruncate(mfd, 16 * PAGE));
+	p.fd = dup(mfd);
+	ASSERT_GE(p.fd, 0);
+	ASSERT_EQ(0, fdbox_put(self->box, mfd, "punched"));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, punch_holes, &p));
+	for (i = 0; i < 100; i++) {
+		/* A hole at least, punched since the last round. */
+		n = atomic_load(&p.punched);
+		while (atomic_load(&p.punched) == n)
+			sched_yield();
+		err = fdbox_seal(self->box);
+		EXPECT_EQ(0, err);
+		if (err)
+			break;
+		EXPECT_EQ(0, fstat(p.fd, &st));
+		EXPECT_GE(st.st_blocks * 512, 16 * PAGE) TH_LOG("round %d", i);
+		err = fdbox_unseal(self->box);
+		EXPECT_EQ(0, err);
+		if (err || st.st_blocks * 512 < 16 * PAGE)
+			break;
+	}
+	atomic_store(&p.stop, true);
+	pthread_join(thread, NULL);
+	ksft_print_msg("%d holes punched, %d refused while sealed\n",
+		       atomic_load(&p.punched), atomic_load(&p.refused));
+	close(p.fd);
+}
+
 /*
  * Put @fd, of @size bytes and sparse, in @box as @name: SEAL must fail
  * with @err once it filled @kept bytes, and leave the box unsealed and
